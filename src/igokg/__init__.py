@@ -1,0 +1,19 @@
+"""igokg: the open knowledge graph of intergovernmental organizations.
+
+The data flows one way, and the modules follow it:
+
+    sources   load seeds/, ontology/, shapes/, data/ into one graph (file:line kept)
+    validate  SHACL + the project's own checks -> Report
+    publish   a Release: dumps, VoID/DCAT, checksums, query results, site (atomic)
+    serve / wikidata  consumers of the loaded graph or a built release
+    cli       a thin view over the functions above
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("igokg")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,3 @@
+from igokg.cli import main
+
+raise SystemExit(main())
