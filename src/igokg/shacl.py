@@ -16,6 +16,16 @@ Where pySHACL's verdict lives in Python rather than in SPARQL (is this literal
 ill-typed? does this Python regular expression match? how does rdflib order two
 literals?) the queries call back into Python through pyoxigraph custom
 functions, on the value nodes only, so the answer is pySHACL's by construction.
+
+The engines agree on the terms they are given; two loaders change terms first:
+- pyoxigraph's Store canonicalises literals it understands ("01"^^xsd:integer is
+  stored as "1", "1.0"^^xsd:decimal as "1", "1"^^xsd:boolean as "true") and maps
+  derived integer types and xsd:dateTimeStamp to xsd:integer / xsd:dateTime, so
+  sh:datatype naming those types is refused here;
+- rdflib's parsers canonicalise too, differently ("2018-01-01Z"^^xsd:date loses its
+  zone) and keep language tags' case, which oxigraph lower-cases.
+Feed pySHACL `to_rdflib(store)` to compare like with like; blank node labels then
+match as well.
 """
 
 from __future__ import annotations
