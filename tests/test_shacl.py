@@ -536,6 +536,8 @@ def test_sparql_parse_error_includes_parser_message():
         ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; ex:custom 1 . ex:CC a sh:ConstraintComponent ; sh:parameter [ sh:path ex:custom ] .",
          "sh:ConstraintComponent"),
         ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:unknownTerm 1 .", "sh:unknownTerm"),
+        ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { $this ?p ?o FILTER(<http://example.org/fn>(?o)) }\" ] .",
+         "cannot evaluate"),
     ],
 )
 def test_unsupported_features_raise_unsupported_shape(shapes, feature):

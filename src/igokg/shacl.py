@@ -763,9 +763,11 @@ class _Compiler:
         prefixes = self.sparql_prefixes(label, node)
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
         try:
-            ox.Store().query(prologue + text)
+            list(ox.Store().query(prologue + text))  # evaluated lazily: iterate to surface every error
         except SyntaxError as exc:
             raise ShapeError(label, f"SPARQL constraint does not parse: {exc}") from None
+        except Exception as exc:  # e.g. an unknown function: the store would fail at run time
+            raise UnsupportedShape(label, f"a SPARQL constraint the store cannot evaluate ({exc})") from None
         rewritten, projected = _rewrite_select(label, text, focus)
         msgs = [m.value for m in self.idx.objects(node, SH + "message")] + [m.value for m in self.messages(shape)]
         self.out.queries.append(CompiledQuery(
