@@ -482,7 +482,7 @@ class _Compiler:
             path=path, sparql=sparql, messages=msgs, value=value, **extra,
         ))
 
-    def compile_shape(self, shape: Term, focus: str, *, nested: bool = False) -> None:
+    def compile_shape(self, shape: Term, focus: str) -> None:
         idx, label = self.idx, self.label(shape)
         path = self.shapes.get(shape)
         is_property = path is not None
@@ -552,7 +552,7 @@ class _Compiler:
                 raise ShapeError(self.label(prop), "sh:path is missing on a property shape (value of sh:property)")
             if self.boolean(prop, SH + "deactivated"):
                 continue
-            self.compile_shape(prop, focus, nested=True)
+            self.compile_shape(prop, focus)
 
         for sparql_node in idx.objects(shape, SH + "sparql"):
             self.compile_sparql(shape, sparql_node, focus, path, path_nt)
