@@ -6,6 +6,7 @@ BASE = "https://w3id.org/igokg/"
 IGO = BASE + "ontology#"
 ONTOLOGY = BASE + "ontology"
 ID = BASE + "id/"
+IGOSH = BASE + "shapes#"
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
 
@@ -32,6 +33,7 @@ OWL_SAMEAS = OWL + "sameAs"
 PREFIXES: dict[str, str] = {
     "igo": IGO,
     "id": ID,
+    "igosh": IGOSH,
     "wd": WD,
     "wdt": WDT,
     "rdf": RDF,
