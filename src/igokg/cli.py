@@ -109,6 +109,42 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
+# --------------------------------------------------------------------------- serve
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from igokg.serve import ServeSettings, create_app, ensure_release, run_server
+
+    project = _project(args).with_out(args.out)
+    settings = ServeSettings(host=args.host, port=args.port, timeout=args.timeout, base_iri=project.base_iri,
+                             **({"workers": args.workers} if args.workers else {}),
+                             **({"cache_bytes": 0} if args.no_cache else {}))
+    with progress_reporter(project.show_progress) as say:
+        release = ensure_release(project, say)
+    app = create_app(release, settings)
+
+    def ready(url: str) -> None:
+        print(f"igokg: serving {project.relative(release)} ({app.triples} triples) at {url}", flush=True)
+        print(f"  SPARQL endpoint {url}sparql · entities {url}id/<slug> · ontology {url}ontology · Ctrl-C stops", flush=True)
+
+    run_server(app, settings, on_ready=ready)
+    return 0
+
+
+def register_serve(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="serve the release: SPARQL endpoint, entity pages by content negotiation, downloads")
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--out", metavar="DIR", help="release folder to serve (default: dist/; built first when missing)")
+    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="time limit per query (default: 5)")
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="query worker processes (default: CPUs, at least 2)")
+    p.add_argument("--no-cache", action="store_true", help="do not cache query results")
+    p.set_defaults(func=cmd_serve)
+
+
+_EXTENSIONS.append(register_serve)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
