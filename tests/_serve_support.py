@@ -115,6 +115,6 @@ def embedded_select(release: Path, query: str) -> list[dict[str, str]]:
     with gzip.open(release / "igokg.nt.gz", "rb") as fh:
         store.bulk_load(fh, format=ox.RdfFormat.N_TRIPLES)
     store.bulk_load(path=str(release / "ontology.ttl"), format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/igokg/ontology")
-    return [
-        {v.value: s[v].value for v in s.variables if s[v] is not None} for s in store.query(query)
-    ]
+    solutions = store.query(query)
+    names = solutions.variables
+    return [{v.value: s[v].value for v in names if s[v] is not None} for s in solutions]

@@ -423,13 +423,16 @@ class QueryPool:
 
     async def run(self, msg: tuple) -> tuple[int, str, bytes]:
         assert self._idle is not None and self._loop is not None
-        deadline = self._loop.time() + self.timeout
+        # Waiting for a free worker has its own, longer bound: a replacement worker needs a
+        # moment to start, and a queued query should not time out before it ran at all.
+        wait = max(2 * self.timeout, 10.0)
         try:
-            w = await asyncio.wait_for(self._idle.get(), self.timeout)
+            w = await asyncio.wait_for(self._idle.get(), wait)
         except asyncio.TimeoutError:
             return 503, "text/plain; charset=utf-8", (
-                f"the server is busy: no query worker became free within {self.timeout:g} s; try again later\n"
+                f"the server is busy: no query worker became free within {wait:g} s; try again later\n"
             ).encode()
+        deadline = self._loop.time() + self.timeout
         if w not in self._workers:  # retired while queued
             return await self.run(msg)
         w.future = self._loop.create_future()
