@@ -21,16 +21,16 @@ outlives the time limit gets a 503 with a message, its worker is killed and repl
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
-import html
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
@@ -91,6 +91,8 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
+_RESULT_OFFERS = tuple(RESULT_FORMATS)
+_GRAPH_OFFERS = tuple(GRAPH_FORMATS)
 #: `?format=` shortcuts, as other endpoints accept them.
 FORMAT_PARAM = {
     "json": "application/sparql-results+json",
@@ -167,8 +169,13 @@ def _parse_accept(accept: str) -> list[tuple[str, float, int]]:
     return ranges
 
 
-def negotiate(accept: str | None, offers: list[str]) -> str | None:
+def negotiate(accept: str | None, offers: list[str] | tuple[str, ...]) -> str | None:
     """The offer the `Accept` header prefers (q-value, then specificity, then our order)."""
+    return _negotiate(accept, tuple(offers))
+
+
+@functools.lru_cache(maxsize=1024)
+def _negotiate(accept: str | None, offers: tuple[str, ...]) -> str | None:
     if not accept or not accept.strip():
         return offers[0] if offers else None
     ranges = _parse_accept(accept)
@@ -332,22 +339,70 @@ def _not_acceptable(kind: str) -> str:
     return "none of the requested media types (Accept) can hold these " + kind + "; offered: " + ", ".join(offers) + "\n"
 
 
-def _worker_main(location: str, conn: Any, max_result: int) -> None:  # pragma: no cover - runs in a child
+def _worker_main(location: str, rfd: int, wfd: int, max_result: int) -> None:  # pragma: no cover - runs in a child
+    """A query worker: a plain `python -c` child speaking pickles over two pipes.
+
+    Not `multiprocessing`'s spawn: that re-runs the parent's `__main__`, which a script
+    calling `create_app` without a main guard does not survive.
+    """
+    from multiprocessing.connection import Connection
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    inbox = Connection(rfd, writable=False)
+    outbox = Connection(wfd, readable=False)
     store = ox.Store.read_only(location)
-    conn.send(("ready",))
+    outbox.send(("ready",))
     while True:
         try:
-            msg = conn.recv()
+            msg = inbox.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer(store, msg, max_result))
+        outbox.send(_answer(store, msg, max_result))
+
+
+class _Proc:
+    """The worker's process and the parent's ends of its pipes."""
+
+    def __init__(self, location: str, max_result: int) -> None:
+        from multiprocessing.connection import Connection
+
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        code = (
+            "import sys; from igokg.serve import _worker_main; "
+            f"_worker_main(sys.argv[1], {to_child_r}, {from_child_w}, {max_result})"
+        )
+        self.popen = subprocess.Popen(
+            [sys.executable, "-c", code, location],
+            pass_fds=(to_child_r, from_child_w),
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.send_conn = Connection(to_child_w, readable=False)
+        self.recv_conn = Connection(from_child_r, writable=False)
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self) -> None:
+        self.popen.kill()
+
+    def join(self, timeout: float) -> None:
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def close(self) -> None:
+        self.send_conn.close()
+        self.recv_conn.close()
 
 
 class _Worker:
-    def __init__(self, proc: Any, conn: Any) -> None:
+    def __init__(self, proc: _Proc) -> None:
         self.proc = proc
-        self.conn = conn
         self.future: asyncio.Future | None = None
         self.ready = False
 
@@ -360,7 +415,6 @@ class QueryPool:
         self.size = max(1, size)
         self.timeout = timeout
         self.max_result = max_result
-        self._ctx = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._workers: set[_Worker] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -374,19 +428,15 @@ class QueryPool:
 
     def _spawn(self) -> asyncio.Future:
         assert self._loop is not None
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker_main, args=(self.location, child, self.max_result), daemon=True)
-        proc.start()
-        child.close()
-        w = _Worker(proc, parent)
+        w = _Worker(_Proc(self.location, self.max_result))
         w.future = self._loop.create_future()
         self._workers.add(w)
-        self._loop.add_reader(parent.fileno(), self._readable, w)
+        self._loop.add_reader(w.proc.recv_conn.fileno(), self._readable, w)
         return w.future
 
     def _readable(self, w: _Worker) -> None:
         try:
-            msg = w.conn.recv()
+            msg = w.proc.recv_conn.recv()
         except (EOFError, OSError):
             self._retire(w)
             if w.future is not None and not w.future.done():
@@ -413,13 +463,13 @@ class QueryPool:
         self._workers.discard(w)
         assert self._loop is not None
         try:
-            self._loop.remove_reader(w.conn.fileno())
+            self._loop.remove_reader(w.proc.recv_conn.fileno())
         except (OSError, ValueError):
             pass
         if w.proc.is_alive():
             w.proc.kill()
         w.proc.join(timeout=2)
-        w.conn.close()
+        w.proc.close()
 
     async def run(self, msg: tuple) -> tuple[int, str, bytes]:
         assert self._idle is not None and self._loop is not None
@@ -436,7 +486,7 @@ class QueryPool:
         if w not in self._workers:  # retired while queued
             return await self.run(msg)
         w.future = self._loop.create_future()
-        w.conn.send(msg)
+        w.proc.send_conn.send(msg)
         try:
             reply = await asyncio.wait_for(asyncio.shield(w.future), max(0.01, deadline - self._loop.time()))
         except asyncio.TimeoutError:
@@ -520,6 +570,7 @@ class SparqlApp:
         self._files: dict[tuple[str, int, int], tuple[bytes, bytes | None]] = {}
         self._env = _templates()
         self._ontology_cache: dict[str, bytes] = {}
+        self._seen: OrderedDict[tuple, tuple] = OrderedDict()
 
     # lifecycle ----------------------------------------------------------------------
     def prepare(self) -> None:
@@ -602,10 +653,10 @@ class SparqlApp:
                 (b"access-control-max-age", b"86400"),
                 (b"allow", b"GET, HEAD, POST, OPTIONS"),
             ])
-        if _unsafe_path(raw, path):
-            return _text(400, "bad path: it leaves the release folder or has encoded separators")
         if path == "/sparql":
             return await self.sparql(method, scope, headers, receive)
+        if _unsafe_path(raw, path):
+            return _text(400, "bad path: it leaves the release folder or has encoded separators")
         if method not in ("GET", "HEAD"):
             return _Response(405, b"only GET and HEAD here; SPARQL queries go to /sparql\n", headers=[(b"allow", b"GET, HEAD, OPTIONS")])
         if path.startswith("/id/"):
@@ -618,6 +669,13 @@ class SparqlApp:
 
     # SPARQL -------------------------------------------------------------------------
     async def sparql(self, method: str, scope: dict, headers: dict[str, str], receive) -> _Response:
+        # The fast path: a GET seen before maps straight to its cached result, without
+        # decoding the query string or negotiating again (that costs more than the lookup).
+        raw_key = (scope.get("query_string", b""), headers.get("accept")) if method == "GET" else None
+        if raw_key is not None:
+            msg = self._seen.get(raw_key)
+            if msg is not None and self.cache.get(msg) is not None:
+                return await self._query(msg)
         params = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         params = {k: [unquote_utf8(v) for v in vs] for k, vs in params.items()}
         if method == "POST":
@@ -655,9 +713,14 @@ class SparqlApp:
         accept = headers.get("accept") or "*/*"
         if params.get("format"):
             accept = FORMAT_PARAM.get(params["format"][0].lower(), params["format"][0])
-        result_media = negotiate(accept, list(RESULT_FORMATS))
-        graph_media = negotiate(accept, list(GRAPH_FORMATS))
-        return await self._query(("query", text, result_media, graph_media))
+        result_media = negotiate(accept, _RESULT_OFFERS)
+        graph_media = negotiate(accept, _GRAPH_OFFERS)
+        msg = ("query", text, result_media, graph_media)
+        if raw_key is not None and self.settings.cache_bytes > 0:
+            if len(self._seen) >= 4096:
+                self._seen.popitem(last=False)
+            self._seen[raw_key] = msg
+        return await self._query(msg)
 
     async def _query(self, msg: tuple) -> _Response:
         cached = self.cache.get(msg)
