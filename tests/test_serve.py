@@ -379,3 +379,10 @@ def test_negotiate_prefers_q_then_specificity_then_our_order():
     assert negotiate("text/*", offers) == "text/csv"
     assert negotiate("image/png", offers) is None
     assert negotiate("application/sparql-results+json;q=0, */*", offers) == "text/csv"
+
+
+def test_a_large_result_crosses_the_worker_pipe_whole(server):
+    status, _, body = get(server, q("SELECT * WHERE { ?s ?p ?o }"), "application/sparql-results+json")
+    assert status == 200
+    assert len(body) > 200_000
+    assert len(json.loads(body)["results"]["bindings"]) > 1000

@@ -436,6 +436,9 @@ class QueryPool:
 
     def _readable(self, w: _Worker) -> None:
         try:
+            # uvloop makes watched fds non-blocking; a reply larger than the pipe buffer
+            # would then fail half-read. The worker writes it whole at once: block for it.
+            os.set_blocking(w.proc.recv_conn.fileno(), True)
             msg = w.proc.recv_conn.recv()
         except (EOFError, OSError):
             self._retire(w)
