@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# What the serve tests need besides Python: Chromium (headless browser test) and, from npm,
+# Comunica (an independent SPARQL client) and playwright-core (drives Chromium), installed
+# into the project-local .cache/npm (gitignored). Idempotent and quiet.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq chromium nodejs npm >/dev/null
+fi
+
+# Comunica 4 (5 needs Node >= 22; Debian 12 has Node 18/20).
+want_comunica=4.5.0
+want_playwright=1.65.1
+dir=.cache/npm
+have() { [ -f "$dir/node_modules/$1/package.json" ] && grep -q "\"version\": \"$2\"" "$dir/node_modules/$1/package.json"; }
+if ! have @comunica/query-sparql "$want_comunica" || ! have playwright-core "$want_playwright"; then
+  mkdir -p "$dir"
+  [ -f "$dir/package.json" ] || echo '{"name":"igokg-test-tools","private":true}' > "$dir/package.json"
+  (cd "$dir" && npm install --silent --no-audit --no-fund --loglevel=error \
+    "@comunica/query-sparql@$want_comunica" "playwright-core@$want_playwright" >/dev/null)
+fi
