@@ -97,8 +97,8 @@ CELL_RULES: tuple[str, ...] = (
     "say when it began.",
     "A membership known only from attestations (igo:attestation with igo:attestedAt, no start "
     "and no end) covers the years of those dates and no other year.",
-    "Years after the igo:endDate of a membership are coded 0 (no membership) unless another "
-    "membership covers them. Years before a start date are not 0 but -9: a state that joins has "
+    "Years after the igo:endDate of a membership, up to the evidence horizon, are coded 0 (no "
+    "membership) unless another membership covers them. Years before a start date are not 0 but -9: a state that joins has "
     "often held another status before (India and Pakistan were SCO observers before 2017), which "
     "the graph need not record.",
     "A covered year takes the code of the membership's role: igo:Member or igo:FoundingMember 1, "
@@ -415,7 +415,8 @@ def compute_panels(store: ox.Store, year_from: int | None = None, year_to: int |
             if y in span:
                 claims[(*key, y)].append((code, basis, m))
         if over_from is not None:
-            for y in range(max(over_from, lo), hi + 1):
+            # Non-membership is known up to the horizon only: a state may rejoin later.
+            for y in range(max(over_from, lo), min(hi, horizon if horizon is not None else hi) + 1):
                 claims[(*key, y)].append((0, "after-end", m))
 
     cells: dict[tuple[str, str, int], int] = {}
