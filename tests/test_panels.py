@@ -249,3 +249,15 @@ def test_pandas_reads_the_state_year_panel_as_integers(real_sources, tmp_path):
     df = pd.read_csv(tmp_path / "panels" / "state_year.csv")
     assert str(df["sco_Q485207"].dtype) == "int64"
     assert df.loc[(df.state == "india") & (df.year == 2017), "sco_Q485207"].item() == 1
+
+
+def test_every_release_has_the_panels_with_checksums(tmp_path):
+    from igokg.publish import build_release
+
+    project = Project.discover(ROOT, env={"SOURCE_DATE_EPOCH": "1700000000"}, interactive=False)
+    release = build_release(project.with_out(tmp_path / "dist"))
+    sums = (tmp_path / "dist" / "SHA256SUMS").read_text()
+    for name in PANEL_FILES:
+        assert f"  panels/{name}\n" in sums
+        assert validate_csvw(tmp_path / "dist" / "panels" / f"{name}-metadata.json") == [], name
+    assert "panels/state_year.csv" in release.files

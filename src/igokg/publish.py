@@ -43,6 +43,7 @@ from igokg.formats import (
     write_turtle,
 )
 from igokg.namespaces import BASE, DCAT, DCT, ID, IGO, OWL_SAMEAS, RDF_TYPE, SPDX, VOID, WD, XSD
+from igokg.panels import write_panels
 from igokg.project import Project
 from igokg.query import render, run_query, uses_service
 from igokg.sources import Sources, fact_triples, load_sources, parse_turtle
@@ -60,6 +61,7 @@ Progress = Callable[[str], None]
 #: Writers for extra parts of a release: `write(sources, out_dir)`. They run after the
 #: dumps, VoID and query results are in `out_dir`, before the checksums.
 EXTRA_WRITERS: list[Callable[[Sources, Path], None]] = []
+EXTRA_WRITERS.append(write_panels)  # panels/: COW membership panels with CSVW metadata
 
 
 @dataclass
