@@ -99,8 +99,9 @@ CELL_RULES: tuple[str, ...] = (
     "and no end) covers the years of those dates and no other year.",
     "Years after the igo:endDate of a membership, up to the evidence horizon, are coded 0 (no "
     "membership) unless another membership covers them. Years before a start date are not 0 but -9: a state that joins has "
-    "often held another status before (India and Pakistan were SCO observers before 2017), which "
-    "the graph need not record.",
+    "often held another status before (Belarus was an SCO dialogue partner from 2010 and an "
+    "observer from 2015 before it joined in 2024, seeds/reference/facts.md), which the graph need "
+    "not record.",
     "A covered year takes the code of the membership's role: igo:Member or igo:FoundingMember 1, "
     "igo:Observer 3, igo:DialoguePartner 0. If several memberships cover a year, the strongest "
     "code wins: 1 over 2 over 3 over 0.",
