@@ -261,3 +261,18 @@ def test_every_release_has_the_panels_with_checksums(tmp_path):
         assert f"  panels/{name}\n" in sums
         assert validate_csvw(tmp_path / "dist" / "panels" / f"{name}-metadata.json") == [], name
     assert "panels/state_year.csv" in release.files
+
+
+def test_docs_show_the_real_output(real_sources, tmp_path, capsys):
+    import re
+
+    text = (ROOT / "docs" / "panels.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```console\n(.*?)```", text, re.S)
+    assert main(["--root", str(ROOT), "export", "panels", "--out", str(tmp_path)]) == 0
+    summary = capsys.readouterr().out.splitlines()[0]
+    assert blocks[0].splitlines()[1] == summary
+    lines: set[str] = set()
+    for name in PANEL_FILES:
+        lines |= set((tmp_path / "panels" / name).read_text(encoding="utf-8").splitlines())
+    shown = [ln for b in blocks[1:] for ln in b.splitlines() if ln and not ln.startswith("$")]
+    assert shown and all(ln in lines for ln in shown), [ln for ln in shown if ln not in lines]
