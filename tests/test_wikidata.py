@@ -362,6 +362,18 @@ def test_release_writer_uses_the_cache_only_and_skips_without_it(good, project_c
     assert json.loads((out / "wikidata" / "diff.json").read_text(encoding="utf-8"))["counts"]["conflict"] == 5
 
 
+def test_build_includes_the_wikidata_diff_only_when_the_cache_holds_it(good, project_copy, tmp_path):
+    from igokg.publish import build_release
+
+    project = dataclasses.replace(Project.discover(project_copy, interactive=False), extra={"wikidata_endpoint": good})
+    build_release(project.with_out(tmp_path / "without"))
+    assert "wikidata/" not in (tmp_path / "without" / "SHA256SUMS").read_text(encoding="utf-8")
+    diff_statements(load_sources(project), _client(good, cache_dir=project.cache_dir / "wikidata"))
+    build_release(project.with_out(tmp_path / "with"))
+    sums = (tmp_path / "with" / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "wikidata/diff.csv" in sums and "wikidata/diff.json" in sums
+
+
 # --------------------------------------------------------------------------- quickstatements
 
 _TIME = re.compile(r"^[+-]\d{4,}-(\d\d)-(\d\d)T00:00:00Z/(9|10|11)$")

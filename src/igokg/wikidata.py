@@ -562,7 +562,7 @@ def check_links(sources: Sources, client: WikidataClient, only: Iterable[str] | 
         if exists and e.expected and not fits:
             want = " or ".join(f"{c} ({_class_label(c, reference)})" for c in e.expected)
             have = ", ".join(sorted(types.get(target, ()), key=_qnum)) or "no P31"
-            problems.append(f"type-mismatch: a {e.kind} should be an instance of {want}; Wikidata has P31 {have}")
+            problems.append(f"type-mismatch: not an instance of {want}, as our {e.kind} should be; Wikidata has P31 {have}")
         entry = reference.get(e.qid)
         note = ""
         if entry is not None and entry.confidence == "one-source":
@@ -1145,8 +1145,12 @@ class QuickStatementsReport:
         return "".join(c.line() + "\n" for c in self.commands)
 
     def to_table(self) -> str:
-        cells = [[c.item, c.prop, c.value, " ".join(f"{p} {v}" for p, v in c.qualifiers), compact(c.why)] for c in self.commands]
-        text = _table(("item", "property", "value", "qualifiers", "from"), cells, widths_max=60)
+        def source(c: QuickStatement) -> str:
+            urls = [v.strip('"') for p, v in c.references if p == "S854"]
+            return compact(urls[0]) if urls else ""
+
+        cells = [[c.item, c.prop, c.value, " ".join(f"{p} {v}" for p, v in c.qualifiers), source(c), compact(c.why)] for c in self.commands]
+        text = _table(("item", "property", "value", "qualifiers", "reference", "from"), cells, widths_max=60)
         text += f"{len(self.commands)} command(s) for facts Wikidata lacks ({self.endpoint})"
         if self.skipped:
             text += f"; {len(self.skipped)} fact(s) held back:\n" + "".join(f"  {compact(w)}: {r}\n" for w, r in self.skipped)
