@@ -12,10 +12,11 @@ Fuseki, Virtuoso, GraphDB…):
    the next ones POST to the same graph);
 2. the staging graph's triple count is checked against `void:triples` of the
    dataset in `void.ttl`;
-3. ONE SPARQL Update request replaces the target by the staging graph
-   (`DROP SILENT GRAPH <target> ; MOVE <staging> TO <target>`). A single request is
-   one transaction on Oxigraph, Fuseki/TDB2 and Virtuoso, so readers see the old
-   graph or the new one, never a mixture.
+3. ONE SPARQL Update request replaces the target by the staging graph (DELETE the
+   target's triples, INSERT the staging graph's, DELETE the staging graph's; see
+   `swap_update` for why not MOVE). A single request is one transaction on Oxigraph
+   and Virtuoso (tested) and Fuseki/TDB2, so readers see the old graph or the new
+   one, never a mixture.
 
 On any failure before the swap the staging graph is dropped (best effort: a server
 that died cannot drop anything; the error then names the graph to drop) and the
@@ -206,7 +207,7 @@ class PushPlan:
                 f"upload        {self.chunks} chunk(s) of up to {self.chunk_triples} triples "
                 f"(PUT the first, POST the rest, application/n-triples)",
                 "verify        SELECT (COUNT(*) AS ?n) WHERE { GRAPH <staging> { ?s ?p ?o } } = triples",
-                f"swap          {self.update}",
+                "swap          " + self.update.replace("\n", "\n              "),
             ]
         ) + "\n"
 
@@ -290,9 +291,19 @@ def _scan(dump: Path) -> tuple[int, str]:
 
 
 def swap_update(staging: str, target: str) -> str:
-    # MOVE alone also clears the target, but not every store implements that part of
-    # MOVE faithfully; the explicit DROP costs nothing inside the same transaction.
-    return f"DROP SILENT GRAPH <{target}> ; MOVE <{staging}> TO <{target}>"
+    """The one request that replaces the target by the staging graph.
+
+    Not `DROP GRAPH <target> ; MOVE <staging> TO <target>`: Virtuoso 7 runs DROP, CLEAR
+    and MOVE in its own batches with intermediate commits, and a concurrent reader of
+    the test suite saw half-deleted and half-moved graphs. DELETE/INSERT … WHERE in one
+    request is one transaction on Virtuoso as on Oxigraph (and Fuseki/TDB2), so readers
+    see the old graph or the new one.
+    """
+    return (
+        f"DELETE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} ;\n"
+        f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }} ;\n"
+        f"DELETE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
+    )
 
 
 def plan_push(
@@ -502,7 +513,7 @@ def push_release(
         raise RemoteError(
             _redact_url(e.query),
             f"after the swap <{plan.target}> holds {report.target_triples} triples, not {plan.triples} "
-            "(another writer, or a store whose MOVE is not atomic)",
+            "(another writer changed it meanwhile)",
         )
     return report
 
