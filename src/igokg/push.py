@@ -389,12 +389,17 @@ class _Client:
         except urllib.error.HTTPError as exc:
             detail = _error_text(exc)
             if exc.code in (401, 403):
+                what = (
+                    f"credentials rejected ({self.auth.describe()})"
+                    if exc.code == 401 or self.auth.scheme != "none"
+                    else "writing refused without credentials (a read-only server, or one that needs them)"
+                )
                 raise RemoteError(
                     shown,
                     self.redact(
-                        f"credentials rejected ({self.auth.describe()}); set IGOKG_PUSH_USER and "
-                        f"IGOKG_PUSH_PASSWORD (IGOKG_PUSH_AUTH=digest for Virtuoso's -auth endpoints) "
-                        f"or IGOKG_PUSH_TOKEN{': ' + detail if detail else ''}"
+                        f"{what}; set IGOKG_PUSH_USER and IGOKG_PUSH_PASSWORD "
+                        f"(IGOKG_PUSH_AUTH=digest for Virtuoso's -auth endpoints) or IGOKG_PUSH_TOKEN"
+                        f"{': ' + detail if detail else ''}"
                     ),
                     exc.code,
                 ) from None
