@@ -248,3 +248,60 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+# --------------------------------------------------------------------------- push
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    import os
+
+    from igokg.push import auth_from_env, push_release
+
+    try:
+        project = _project(args).with_out(args.out)
+        release_dir, show_progress = project.release_dir, project.show_progress
+    except IgokgError:
+        if args.out is None:
+            raise
+        # A downloaded release needs no checkout around it.
+        release_dir = Path(args.out)
+        show_progress = sys.stderr.isatty() and not os.environ.get("CI")
+    with progress_reporter(show_progress) as say:
+        report = push_release(
+            release_dir,
+            args.endpoint,
+            graph=args.graph,
+            update_endpoint=args.update_endpoint,
+            gsp_endpoint=args.gsp_endpoint,
+            auth=auth_from_env(os.environ),
+            dry_run=args.dry_run,
+            progress=say,
+            chunk_triples=args.chunk_triples,
+        )
+    sys.stdout.write(report.to_json() if args.format == "json" else report.to_text())
+    return 0
+
+
+def register_push(sub: argparse._SubParsersAction) -> None:
+    from igokg.push import CHUNK_TRIPLES, DEFAULT_GRAPH
+
+    p = sub.add_parser(
+        "push",
+        help="load the release into a SPARQL store (Graph Store Protocol upload, verified, swapped atomically)",
+        description="Upload the release's dump into a staging graph, check its size against VoID, then replace "
+        "the target graph in one SPARQL Update. Credentials: IGOKG_PUSH_USER + IGOKG_PUSH_PASSWORD "
+        "(IGOKG_PUSH_AUTH=basic|digest) or IGOKG_PUSH_TOKEN (bearer).",
+    )
+    p.add_argument("--endpoint", required=True, metavar="URL", help="SPARQL query endpoint (Oxigraph http://host:7878/query)")
+    p.add_argument("--graph", metavar="IRI", help=f"target named graph (default: {DEFAULT_GRAPH})")
+    p.add_argument("--update-endpoint", metavar="URL", help="SPARQL Update endpoint (default: derived from --endpoint)")
+    p.add_argument("--gsp-endpoint", metavar="URL", help="Graph Store Protocol endpoint (default: derived from --endpoint)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
+    p.add_argument("--out", metavar="DIR", help="release folder (default: dist/)")
+    p.add_argument("--chunk-triples", type=int, default=CHUNK_TRIPLES, metavar="N", help="triples per upload request")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    p.set_defaults(func=cmd_push)
+
+
+_EXTENSIONS.append(register_push)
