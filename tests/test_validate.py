@@ -171,6 +171,8 @@ def test_cli_broken_turtle_reports_file_line_and_column(project, capsys):
     location = err.split(": ", 2)[1]
     file, err_line, column = location.split(":")
     assert file == "data/events.ttl" and int(err_line) in (line, line + 1) and int(column) >= 1
+    # the parser's own position prefix is not repeated after ours
+    assert "Parser error" not in err and "dot is expected" in err
     assert "Traceback" not in out + err
 
 
