@@ -109,6 +109,53 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
+# --------------------------------------------------------------------------- export panels
+
+
+def _export_subparsers(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The subcommands of `igokg export`, shared by every exporter that registers one."""
+    parser = sub.choices.get("export")
+    if parser is None:
+        parser = sub.add_parser("export", help="write the graph in formats for other tools (panels…)")
+        return parser.add_subparsers(dest="export_what", metavar="WHAT", required=True)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise RuntimeError("igokg export has no subcommands")  # pragma: no cover
+
+
+def cmd_export_panels(args: argparse.Namespace) -> int:
+    from igokg.panels import compute_panels, write_panel_files
+    from igokg.sources import load_sources
+
+    project = _project(args)
+    with progress_reporter(project.show_progress) as say:
+        sources = load_sources(project, say)
+        panels = compute_panels(sources.store, args.year_from, args.year_to)
+    paths = write_panel_files(panels, Path(args.out))
+    coded = len(panels.cells)
+    sys.stdout.write(
+        f"panels {panels.years[0]}-{panels.years[-1]}: {len(panels.igos)} IGOs x {len(panels.states)} states x "
+        f"{len(panels.years)} years, {coded} coded cells, {len(panels.evidence)} evidence rows\n"
+    )
+    for path in paths:
+        sys.stdout.write(f"  {path}\n")
+    return 0
+
+
+def register_export_panels(sub: argparse._SubParsersAction) -> None:
+    p = _export_subparsers(sub).add_parser(
+        "panels", help="membership panels in the Correlates of War IGO layout (CSV + CSVW metadata)"
+    )
+    p.add_argument("--from", dest="year_from", type=int, metavar="YEAR", help="first year (default: earliest evidence)")
+    p.add_argument("--to", dest="year_to", type=int, metavar="YEAR", help="last year (default: latest evidence)")
+    p.add_argument("--out", metavar="DIR", default=".", help="folder to write panels/ into (default: the current one)")
+    p.set_defaults(func=cmd_export_panels)
+
+
+_EXTENSIONS.append(register_export_panels)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
