@@ -391,3 +391,43 @@ def test_showcase_events_by_year(sources):
     assert years == sorted(years) and years[0] == "1992"
     qingdao = next(r for r in rows if slug(r["event"]) == "meeting-2018-06-09-qingdao")
     assert qingdao["participants"].value.count(";") == 2
+
+
+# --------------------------------------------------------------------------- the time logic itself
+
+
+def test_month_logic_on_dated_memberships():
+    """The real data has no end dates; this graph has every case CQ1's rule must tell apart."""
+    ttl = """
+    @prefix igo: <https://w3id.org/igokg/ontology#> . @prefix id: <https://w3id.org/igokg/id/> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    id:csto rdfs:label "CSTO"@en .
+    id:src igo:file "seeds/x.txt" .
+    id:dated a igo:Attestation ; igo:source id:src ; igo:quote "joined" .
+    id:asof a igo:Attestation ; igo:source id:src ; igo:quote "as of June 2018" ; igo:attestedAt "2018-06-08"^^xsd:date .
+    id:asof-later a igo:Attestation ; igo:source id:src ; igo:quote "as of 2020" ; igo:attestedAt "2020-11-10"^^xsd:date .
+    """
+    members = {
+        # slug: (start, end, attestation)
+        "started-by-year": ('"2001"^^xsd:gYear', None, "dated"),
+        "started-same-year": ('"2018"^^xsd:gYear', None, "dated"),
+        "started-same-month": ('"2018-06-30"^^xsd:date', None, "dated"),
+        "started-after": ('"2018-07"^^xsd:gYearMonth', None, "dated"),
+        "ended-before": ('"2001"^^xsd:gYear', '"2018-05-31"^^xsd:date', "dated"),
+        "ended-same-month": ('"2001"^^xsd:gYear', '"2018-06-02"^^xsd:date', "dated"),
+        "ended-same-year": ('"2001"^^xsd:gYear', '"2018"^^xsd:gYear', "dated"),
+        "attested-in-month": (None, None, "asof"),
+        "attested-later-only": (None, None, "asof-later"),
+    }
+    for name, (start, end, att) in members.items():
+        ttl += f'id:{name} a igo:State ; rdfs:label "{name}"@en .\n'
+        ttl += f"id:m-{name} a igo:Membership ; igo:member id:{name} ; igo:organization id:csto ; igo:role igo:Member ; igo:attestation id:{att}"
+        ttl += (f" ; igo:startDate {start}" if start else "") + (f" ; igo:endDate {end}" if end else "") + " .\n"
+    store = ox.Store()
+    store.load(ttl.encode(), format=ox.RdfFormat.TURTLE)
+    result = run_query(store, cq_file(1).read_text(encoding="utf-8"))
+    got = {row[result.variables.index("state")].value[len(ID):] for row in result.rows}
+    assert got == {
+        "started-by-year", "started-same-year", "started-same-month",
+        "ended-same-month", "ended-same-year", "attested-in-month",
+    }
