@@ -316,15 +316,17 @@ def _memberships(g: Graph, links: Links) -> list[MembershipInfo]:
     return out
 
 
-def _membership_sentence(g: Graph, m: MembershipInfo) -> str:
-    words = f"{g.label(m.member)} is {ROLE_WORDS[m.role]} of the {g.short(m.org)}"
+def _membership_sentence(g: Graph, links: Links, m: MembershipInfo) -> list:
+    """'Armenia is a member of the CSTO, since 2001' as parts: text, and links to the entities."""
+    org = dict(links.term(ox.NamedNode(m.org)), text=g.short(m.org))
+    parts: list = [links.term(ox.NamedNode(m.member)), f" is {ROLE_WORDS[m.role]} of the ", org]
     if m.start and m.end:
-        words += f", from {m.start} to {m.end}"
+        parts.append(f", from {m.start} to {m.end}")
     elif m.start:
-        words += f", since {m.start}"
+        parts.append(f", since {m.start}")
     elif m.end:
-        words += f", until {m.end}"
-    return words
+        parts.append(f", until {m.end}")
+    return parts
 
 
 # --------------------------------------------------------------------------------------------
@@ -559,22 +561,25 @@ def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipI
     sentences = []
     for m in memberships:
         if iri in (m.member, m.iri):
-            sentences.append({"text": _membership_sentence(g, m), "about": [links.term(ox.NamedNode(m.member)),
-                              links.term(ox.NamedNode(m.org))],
+            sentences.append({"parts": _membership_sentence(g, links, m),
                               "href": links.entity(m.iri) if m.iri != iri else None,
                               "attestations": m.attestations})
     for h in sorted(s for s in g.out if IGO + "PostHolding" in g.types(s)):
         holder, post = g.first(h, IGO + "holder"), g.first(h, IGO + "post")
         if iri in (holder, post, h) and holder and post:
-            sentences.append({"text": f"{g.label(holder)} holds the post {g.label(post)}",
+            sentences.append({"parts": [links.term(ox.NamedNode(holder)), " holds the post ",
+                                        links.term(ox.NamedNode(post))],
                               "href": links.entity(h) if h != iri else None,
                               "attestations": _attestations(g, links, h)})
     for p in sorted(s for s in g.out if IGO + "Partnership" in g.types(s)):
         partners = sorted(g.iris(p, IGO + "partner"), key=g.label)
         if iri in partners or iri == p:
             start = g.first(p, IGO + "startDate")
-            text = " and the ".join(g.short(x) for x in partners) + " are partner organizations"
-            sentences.append({"text": "The " + text + (f", since {start}" if start else ""),
+            parts: list = ["The "]
+            for i, x in enumerate(partners):
+                parts += ([" and the "] if i else []) + [dict(links.term(ox.NamedNode(x)), text=g.short(x))]
+            parts.append(" are partner organizations" + (f", since {start}" if start else ""))
+            sentences.append({"parts": parts,
                               "href": links.entity(p) if p != iri else None,
                               "attestations": _attestations(g, links, p)})
     for s, pred in g.inc.get(iri, []):
@@ -582,15 +587,15 @@ def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipI
             event = _parent(s)
             capacity = g.first(s, IGO + "capacity")
             behalf = g.first(s, IGO + "onBehalfOf")
-            text = f"{g.label(iri)} took part in “{g.label(event)}”"
+            parts = [g.label(iri) + " took part in “", links.term(ox.NamedNode(event)), "”"]
             if capacity:
-                text += f" as {g.label(capacity)}"
+                parts += [" as ", links.term(ox.NamedNode(capacity))]
             if behalf:
-                text += f", on behalf of the {g.short(behalf)}"
+                parts += [", on behalf of the ", dict(links.term(ox.NamedNode(behalf)), text=g.short(behalf))]
             date = g.first(event, IGO + "date") or g.first(event, IGO + "startDate")
             if date:
-                text += f" ({date})"
-            sentences.append({"text": text, "href": links.entity(event), "attestations": _attestations(g, links, s)})
+                parts.append(f" ({date})")
+            sentences.append({"parts": parts, "href": None, "attestations": _attestations(g, links, s)})
 
     members = []
     if IGO + "IntergovernmentalOrganization" in types or any(m.org == iri for m in memberships):
@@ -801,6 +806,7 @@ def write_site(sources: Sources, out: Path) -> None:
     top = Links(g, "", entity_set)
     deep = Links(g, "../", entity_set)
     memberships = _memberships(g, top)
+    deep_memberships = _memberships(g, deep)  # the same, with links from id/
     env = _environment()
     downloads = _downloads(out)  # before any page of ours is written
 
@@ -827,7 +833,7 @@ def write_site(sources: Sources, out: Path) -> None:
     id_dir.mkdir(parents=True, exist_ok=True)
     page = env.get_template("site_entity.html")
     for iri in entities:
-        ctx = _entity_page(g, deep, iri, memberships)
+        ctx = _entity_page(g, deep, iri, deep_memberships)
         _write(id_dir / f"{ctx['slug']}.html", page.render(
             root="../", e=ctx, timeline=inline_timelines.get(iri), timeline_file=(
                 f"../timeline-{_slug(iri)}.svg" if iri in inline_timelines else None), **common))
@@ -865,7 +871,8 @@ def write_site(sources: Sources, out: Path) -> None:
     # Ontology documentation.
     header, sections = _ontology_terms(g, top)
     _write(out / "ontology.html", env.get_template("site_ontology.html").render(
-        root="", header=header, sections=sections, **common))
+        root="", header=header, sections=sections,
+        downloads=[d["name"] for d in downloads if d["name"].startswith("ontology.")], **common))
 
     # Example queries.
     _write(out / "queries.html", env.get_template("site_queries.html").render(
