@@ -280,33 +280,58 @@ def _ids(page: Node) -> set[str]:
     return {n.attrs["id"] for n in page.iter() if "id" in n.attrs}
 
 
+def check_links(out: Path) -> int:
+    """Assert that every relative link of every page and picture lands on a file (and anchor)."""
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 100
+    ids: dict[Path, set[str]] = {}
+    checked = 0
+    for page_path in pages:
+        page = parse_html(page_path)
+        for node in page.iter():
+            target = node.attrs.get("href") or node.attrs.get("src")
+            if target is None or target.startswith(("http://", "https://", "mailto:")):
+                continue
+            if "server-only" in node.attrs.get("class", "").split():
+                continue  # /sparql exists only when igokg serve runs
+            path, _, frag = target.partition("#")
+            dest = (page_path.parent / path).resolve() if path else page_path
+            assert dest.is_file(), f"{page_path.relative_to(out)}: broken link {target}"
+            assert out.resolve() in dest.parents, f"{page_path.relative_to(out)}: link leaves the site: {target}"
+            if frag and dest.suffix == ".html":
+                if dest not in ids:
+                    ids[dest] = _ids(parse_html(dest))
+                assert frag in ids[dest], f"{page_path.relative_to(out)}: no #{frag} in {path}"
+            checked += 1
+    for svg_path in out.glob("*.svg"):
+        for a in _svg(svg_path).iter(SVG + "a"):
+            assert (out / a.get("href")).is_file(), f"{svg_path.name}: broken link {a.get('href')}"
+    return checked
+
+
 def test_every_internal_link_resolves_to_a_written_file(site, fixture_site):
-    for out in (site, fixture_site):
-        pages = sorted(out.rglob("*.html"))
-        assert len(pages) > 100
-        ids: dict[Path, set[str]] = {}
-        checked = 0
-        for page_path in pages:
-            page = parse_html(page_path)
-            for node in page.iter():
-                target = node.attrs.get("href") or node.attrs.get("src")
-                if target is None or target.startswith(("http://", "https://", "mailto:")):
-                    continue
-                if "server-only" in node.attrs.get("class", "").split():
-                    continue  # /sparql exists only when igokg serve runs
-                path, _, frag = target.partition("#")
-                dest = (page_path.parent / path).resolve() if path else page_path
-                assert dest.is_file(), f"{page_path.relative_to(out)}: broken link {target}"
-                assert out.resolve() in dest.parents, f"{page_path.relative_to(out)}: link leaves the site: {target}"
-                if frag and dest.suffix == ".html":
-                    if dest not in ids:
-                        ids[dest] = _ids(parse_html(dest))
-                    assert frag in ids[dest], f"{page_path.relative_to(out)}: no #{frag} in {path}"
-                checked += 1
-        for svg_path in out.glob("*.svg"):
-            for a in _svg(svg_path).iter(SVG + "a"):
-                assert (out / a.get("href")).is_file(), f"{svg_path.name}: broken link {a.get('href')}"
-        assert checked > 1000
+    assert check_links(site) > 1000
+    assert check_links(fixture_site) > 1000
+
+
+def test_igokg_build_writes_the_site_into_the_release(tmp_path):
+    from igokg.publish import build_release
+
+    out = tmp_path / "dist"
+    release = build_release(Project.discover(ROOT).with_out(out))
+    for name in ("index.html", "entities.html", "ontology.html", "queries.html", "matrix.svg",
+                 "timeline-csto.svg", "id/csto.html", "id/csto.ttl", "static/site.css"):
+        assert (out / name).is_file(), name
+    sums = dict(line.split("  ", 1)[::-1] for line in (out / "SHA256SUMS").read_text().splitlines())
+    assert "id/csto.html" in sums  # the site is written before the checksums
+    page = parse_html(out / "index.html")
+    rows = {tr.iter("a").__next__().attrs["href"]: tr.text() for tr in page.iter("tr")
+            if list(tr.iter("a")) and tr.iter("a").__next__().attrs.get("href") in sums}
+    for name in ("igokg.nt.gz", "igokg.ttl", "void.ttl", "ontology.ttl"):
+        assert sums[name] in rows[name], name
+    counts = [li.text() for ul in page.iter("ul", class_="counts") for li in ul.iter("li")]
+    assert f"{release.triples:,} triples" in counts
+    check_links(out)
 
 
 def test_ontology_page_documents_every_igo_class_and_property(site):

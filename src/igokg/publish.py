@@ -44,6 +44,7 @@ from igokg.formats import (
 )
 from igokg.namespaces import BASE, DCAT, DCT, ID, IGO, OWL_SAMEAS, RDF_TYPE, SPDX, VOID, WD, XSD
 from igokg.project import Project
+from igokg.site import write_site
 from igokg.query import render, run_query, uses_service
 from igokg.sources import Sources, fact_triples, load_sources, parse_turtle
 from igokg.validate import Report, validate_graph
@@ -59,7 +60,7 @@ IANA = "https://www.iana.org/assignments/media-types/"
 Progress = Callable[[str], None]
 #: Writers for extra parts of a release: `write(sources, out_dir)`. They run after the
 #: dumps, VoID and query results are in `out_dir`, before the checksums.
-EXTRA_WRITERS: list[Callable[[Sources, Path], None]] = []
+EXTRA_WRITERS: list[Callable[[Sources, Path], None]] = [write_site]
 
 
 @dataclass

@@ -41,6 +41,7 @@ from igokg.namespaces import (
     XSD,
     compact,
 )
+from igokg.query import query_title, uses_service
 from igokg.sources import Sources, fact_triples
 
 __all__ = ["write_site", "SITE_PAGES"]
@@ -713,16 +714,12 @@ def _ontology_terms(g: Graph, links: Links) -> tuple[dict, list[dict]]:
 # Example queries and downloads
 # --------------------------------------------------------------------------------------------
 
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$\w]", re.I)
-
 
 def _queries(sources: Sources, out: Path, g: Graph, links: Links) -> list[dict]:
     folder = sources.project.sparql_dir
     result = []
     for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
         text = path.read_text(encoding="utf-8")
-        comments = [ln.lstrip("#").strip() for ln in text.splitlines() if ln.strip().startswith("#")]
-        code = "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith("#"))
         name = path.stem
         table = None
         csv_path = out / "queries" / f"{name}.csv"
@@ -731,12 +728,12 @@ def _queries(sources: Sources, out: Path, g: Graph, links: Links) -> list[dict]:
                 rows = list(csv.reader(fh))
             if rows:
                 table = {"header": rows[0], "rows": [[_cell(c, g, links) for c in r] for r in rows[1:]]}
-        files = [f"queries/{name}{ext}" for ext in (".rq", ".csv", ".srj") if (out / "queries" / f"{name}{ext}").is_file()]
+        files = [f"queries/{name}{ext}" for ext in (".rq", ".csv", ".srj", ".nt") if (out / "queries" / f"{name}{ext}").is_file()]
         result.append({
             "name": name,
-            "title": next((c for c in comments if c), name),
+            "title": query_title(text) or name,
             "text": text,
-            "federated": bool(_SERVICE.search(code)),
+            "federated": uses_service(text),
             "table": table,
             "files": files,
         })
