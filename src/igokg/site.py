@@ -504,7 +504,7 @@ def _node_rows(g: Graph, links: Links, node: str, depth: int = 0) -> list[dict]:
     """The properties of a node for the table: predicate, values (children inline)."""
     rows: dict[str, list[dict]] = {}
     for p, o in g.out.get(node, []):
-        if p in SPECIAL_PREDICATES and not (depth and p == RDF_TYPE):
+        if p in SPECIAL_PREDICATES:
             continue
         if isinstance(o, ox.NamedNode) and _is_child(node, o.value):
             value = {"kind": "child", "iri": o.value, "anchor": o.value.split("#", 1)[1],
@@ -557,6 +557,37 @@ def _write_data_files(g: Graph, iri: str, folder: Path) -> None:
     )
 
 
+def _subclass_of(g: Graph, cls: str, ancestor: str) -> bool:
+    seen, todo = set(), [ox.NamedNode(cls)]
+    while todo:
+        c = todo.pop()
+        if c.value == ancestor:
+            return True
+        if c in seen:
+            continue
+        seen.add(c)
+        todo += [o for o in g.onto_values(c, RDFS + "subClassOf") if isinstance(o, ox.NamedNode)]
+    return False
+
+
+def _event_sentence(g: Graph, links: Links, iri: str) -> dict:
+    """'<event> took place on 2018-06-09 in Qingdao, organized by …, on the margins of …'."""
+    parts: list = [g.label(iri)]
+    date, start, end = (g.first(iri, IGO + p) for p in ("date", "startDate", "endDate"))
+    if date:
+        parts.append(f" took place on {date}" if len(date) == 10 else f" took place in {date}")
+    elif start:
+        parts.append(f" took place from {start}" + (f" to {end}" if end else ""))
+    else:
+        parts.append(" took place (the sources give no date)")
+    for pred, words in (("location", " in "), ("organizer", ", organized by "), ("chair", ", chaired by "),
+                        ("parentEvent", ", on the margins of ")):
+        vals = sorted(g.iris(iri, IGO + pred), key=lambda v: (g.label(v), v))
+        for i, v in enumerate(vals):
+            parts += [words if i == 0 else " and ", links.term(ox.NamedNode(v))]
+    return {"parts": parts, "href": None, "attestations": []}  # listed under Sources
+
+
 def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipInfo]) -> dict:
     types = g.types(iri)
     sentences = []
@@ -597,6 +628,9 @@ def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipI
             if date:
                 parts.append(f" ({date})")
             sentences.append({"parts": parts, "href": None, "attestations": _attestations(g, links, s)})
+
+    if any(_subclass_of(g, t, IGO + "Event") for t in types):
+        sentences.insert(0, _event_sentence(g, links, iri))
 
     members = []
     if IGO + "IntergovernmentalOrganization" in types or any(m.org == iri for m in memberships):
