@@ -121,6 +121,9 @@ class Graph:
     inc: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     facts: list[ox.Triple] = field(default_factory=list)
     onto: dict[object, list[tuple[str, object]]] = field(default_factory=dict)
+    by_owner: dict[str, list[ox.Triple]] = field(default_factory=dict)  # entity -> its and its inline nodes' triples
+    _types: dict[str, list[str]] = field(default_factory=dict)
+    _instances: dict[str, list[str]] = field(default_factory=dict)
 
     def values(self, s: str, p: str) -> list[object]:
         return [o for pp, o in self.out.get(s, []) if pp == p]
@@ -133,7 +136,15 @@ class Graph:
         return vals[0].value if vals else None
 
     def types(self, s: str) -> list[str]:
-        return self.iris(s, RDF_TYPE)
+        if s not in self._types:
+            self._types[s] = self.iris(s, RDF_TYPE)
+        return self._types[s]
+
+    def instances(self, cls: str) -> list[str]:
+        """Subjects typed `cls` (asserted types), sorted."""
+        if cls not in self._instances:
+            self._instances[cls] = sorted(s for s in self.out if cls in self.types(s))
+        return self._instances[cls]
 
     def onto_values(self, s: object, p: str) -> list[object]:
         return [o for pp, o in self.onto.get(s, []) if pp == p]
@@ -196,6 +207,7 @@ def _index(sources: Sources) -> Graph:
     for t in g.facts:
         s = t.subject.value
         g.out.setdefault(s, []).append((t.predicate.value, t.object))
+        g.by_owner.setdefault(_parent(s), []).append(t)
         if isinstance(t.object, ox.NamedNode):
             g.inc.setdefault(t.object.value, []).append((s, t.predicate.value))
     for rel in sources.ontology_files:
@@ -295,9 +307,7 @@ class MembershipInfo:
 
 def _memberships(g: Graph, links: Links) -> list[MembershipInfo]:
     out = []
-    for s in sorted(g.out):
-        if IGO + "Membership" not in g.types(s):
-            continue
+    for s in g.instances(IGO + "Membership"):
         member, org = g.first(s, IGO + "member"), g.first(s, IGO + "organization")
         if not member or not org:
             continue
@@ -525,7 +535,7 @@ def _node_rows(g: Graph, links: Links, node: str, depth: int = 0) -> list[dict]:
 def _related(g: Graph, links: Links, iri: str) -> list[dict]:
     """Entities that point at this one (directly or through their inline nodes)."""
     seen: dict[tuple[str, str], dict] = {}
-    targets = [iri] + [s for s in g.out if s.startswith(iri + "#")]
+    targets = sorted({t.subject.value for t in g.by_owner.get(iri, [])} | {iri})
     for target in targets:
         for s, p in g.inc.get(target, []):
             owner = _parent(s)
@@ -538,7 +548,7 @@ def _related(g: Graph, links: Links, iri: str) -> list[dict]:
 
 
 def _entity_triples(g: Graph, iri: str) -> list[ox.Triple]:
-    return [t for t in g.facts if t.subject.value == iri or t.subject.value.startswith(iri + "#")]
+    return g.by_owner.get(iri, [])
 
 
 def _used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
@@ -596,14 +606,14 @@ def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipI
             sentences.append({"parts": _membership_sentence(g, links, m),
                               "href": links.entity(m.iri) if m.iri != iri else None,
                               "attestations": m.attestations})
-    for h in sorted(s for s in g.out if IGO + "PostHolding" in g.types(s)):
+    for h in g.instances(IGO + "PostHolding"):
         holder, post = g.first(h, IGO + "holder"), g.first(h, IGO + "post")
         if iri in (holder, post, h) and holder and post:
             sentences.append({"parts": [links.term(ox.NamedNode(holder)), " holds the post ",
                                         links.term(ox.NamedNode(post))],
                               "href": links.entity(h) if h != iri else None,
                               "attestations": _attestations(g, links, h)})
-    for p in sorted(s for s in g.out if IGO + "Partnership" in g.types(s)):
+    for p in g.instances(IGO + "Partnership"):
         partners = sorted(g.iris(p, IGO + "partner"), key=g.label)
         if iri in partners or iri == p:
             start = g.first(p, IGO + "startDate")
