@@ -214,7 +214,7 @@ def test_entity_data_files_hold_the_entity_and_its_inline_nodes(site):
     assert ID + "founding-sco" in subjects
     assert sum(1 for s in subjects if s.startswith(ID + "founding-sco#participation-")) == 6
     assert all(s == ID + "founding-sco" or s.startswith(ID + "founding-sco#") for s in subjects)
-    assert (site / "id" / "founding-sco.ttl").read_text().startswith("@prefix ")
+    assert (site / "id" / "founding-sco.ttl").read_text().startswith("@prefix igo: ")
     jsonld = list(ox.parse((site / "id" / "founding-sco.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD))
     assert {q.triple for q in jsonld} == {q.triple for q in ttl}
     json.loads((site / "id" / "founding-sco.jsonld").read_text())

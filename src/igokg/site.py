@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from igokg.formats import jsonld_document, turtle_text
 from igokg.namespaces import (
     DCT,
     ID,
@@ -32,7 +32,6 @@ from igokg.namespaces import (
     ONTOLOGY,
     OWL,
     OWL_SAMEAS,
-    PREFIXES,
     RDF,
     RDF_TYPE,
     RDFS,
@@ -551,19 +550,13 @@ def _entity_triples(g: Graph, iri: str) -> list[ox.Triple]:
     return g.by_owner.get(iri, [])
 
 
-def _used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
-    text = " ".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
-    return {p: ns for p, ns in PREFIXES.items() if "<" + ns in text}
-
-
 def _write_data_files(g: Graph, iri: str, folder: Path) -> None:
+    """The entity's triples and its inline nodes', in the release's own Turtle and JSON-LD style."""
     triples = _entity_triples(g, iri)
     slug = _slug(iri)
-    ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_used_prefixes(triples))
-    (folder / f"{slug}.ttl").write_bytes(ttl)
-    expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8"))
+    (folder / f"{slug}.ttl").write_text(turtle_text(triples), encoding="utf-8")
     (folder / f"{slug}.jsonld").write_text(
-        json.dumps(expanded, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(jsonld_document(triples), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
 
 
