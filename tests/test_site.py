@@ -435,3 +435,16 @@ def test_pages_and_pictures_pass_the_nu_html_checker(site, fixture_site):
     checked = subprocess.run(vnu + ["--also-check-svg"] + [str(p) for p in pages],
                              capture_output=True, text=True, timeout=300)
     assert checked.returncode == 0, checked.stderr or checked.stdout
+
+
+def test_source_page_lists_every_quote_taken_from_it_with_the_facts_it_supports(site):
+    store = load_sources(Project.discover(ROOT)).store
+    quotes = {r["q"].value for r in store.query(
+        "SELECT ?q WHERE { ?a <https://w3id.org/igokg/ontology#source> <https://w3id.org/igokg/id/source-000-xinhua> ;"
+        " <https://w3id.org/igokg/ontology#quote> ?q }", use_default_graph_as_union=True)}
+    page = parse_html(site / "id" / "source-000-xinhua.html")
+    section = next(s for s in page.iter("section") if "Quoted from this source" in s.text())
+    items = list(section.iter("li"))
+    assert {next(li.iter("q")).text() for li in items} == quotes
+    serbia = next(li for li in items if "two observers -- Serbia" in li.text())
+    assert any(a.attrs["href"] == "../id/membership-csto-serbia.html" for a in serbia.iter("a"))

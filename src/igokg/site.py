@@ -591,6 +591,21 @@ def _event_sentence(g: Graph, links: Links, iri: str) -> dict:
     return {"parts": parts, "href": None, "attestations": []}  # listed under Sources
 
 
+def _cited_by_source(g: Graph, links: Links, source: str) -> list[dict]:
+    """Every quote taken from a source document, with the facts it supports."""
+    out = []
+    for att, p in g.inc.get(source, []):
+        if p != IGO + "source":
+            continue
+        facts = sorted({_parent(s) for s, pp in g.inc.get(att, []) if pp == IGO + "attestation"},
+                       key=lambda e: (g.label(e), e))
+        out.append({"quote": g.first(att, IGO + "quote") or "", "date": g.first(att, IGO + "attestedAt"),
+                    "facts": [links.term(ox.NamedNode(f)) for f in facts if f in links.entities],
+                    "href": links.entity(att) if "#" not in att else None})
+    out.sort(key=lambda c: (c["date"] or "9999", c["quote"]))
+    return out
+
+
 def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipInfo]) -> dict:
     types = g.types(iri)
     sentences = []
@@ -602,8 +617,10 @@ def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipI
     for h in g.instances(IGO + "PostHolding"):
         holder, post = g.first(h, IGO + "holder"), g.first(h, IGO + "post")
         if iri in (holder, post, h) and holder and post:
-            sentences.append({"parts": [links.term(ox.NamedNode(holder)), " holds the post ",
-                                        links.term(ox.NamedNode(post))],
+            start, end = g.first(h, IGO + "startDate"), g.first(h, IGO + "endDate")
+            span = (f", from {start}" if start else "") + (f" to {end}" if end else "")
+            sentences.append({"parts": [links.term(ox.NamedNode(holder)), " held the post ",
+                                        links.term(ox.NamedNode(post)), span],
                               "href": links.entity(h) if h != iri else None,
                               "attestations": _attestations(g, links, h)})
     for p in g.instances(IGO + "Partnership"):
@@ -645,6 +662,7 @@ def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipI
                             "attestations": m.attestations})
     same = sorted(g.iris(iri, OWL_SAMEAS))
     return {
+        "cited": _cited_by_source(g, links, iri) if IGO + "SourceDocument" in types else [],
         "iri": iri,
         "slug": _slug(iri),
         "label": g.label(iri),
