@@ -86,6 +86,8 @@ MEDIA_TYPES = {
     ".rq": "application/sparql-query",
     ".csv": "text/csv",
     ".srj": "application/sparql-results+json",
+    "-metadata.json": "application/csvm+json",
+    ".json": "application/json",
 }
 DOWNLOAD_NOTES = {
     "igokg.nt.gz": "the facts, sorted N-Triples (gzip)",
@@ -99,6 +101,8 @@ DOWNLOAD_NOTES = {
     "void.ttl": "VoID / DCAT description of the dataset",
     "SHA256SUMS": "checksums",
     "CHANGES": "changes between releases",
+    "panels/": "membership panels for statistics (CSV on the Web)",
+    "wikidata/": "differences between the graph and Wikidata",
 }
 
 
@@ -812,14 +816,25 @@ def _media_type(name: str) -> str:
     return "text/plain"
 
 
+# Folders of a release that the pages link to on their own (or that are the site itself).
+NOT_DOWNLOADS = {"id", "static", "queries"}
+
+
 def _downloads(out: Path) -> list[dict]:
+    """Every file of the release other writers put there (top level and their folders), hashed."""
     files = []
-    for p in sorted(out.iterdir()) if out.is_dir() else []:
-        if not p.is_file() or p.name in SITE_PAGES or p.suffix in (".html", ".svg", ".css"):
+    paths = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
+    for p in paths:
+        rel = p.relative_to(out).as_posix()
+        top = rel.split("/", 1)[0]
+        if top in NOT_DOWNLOADS or top in SITE_PAGES or ("/" not in rel and p.suffix in (".html", ".svg", ".css")):
+            continue
+        if top.startswith("."):
             continue
         data = p.read_bytes()
-        files.append({"name": p.name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                      "media_type": _media_type(p.name), "note": DOWNLOAD_NOTES.get(p.name, "")})
+        files.append({"name": rel, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                      "media_type": _media_type(p.name), "note": DOWNLOAD_NOTES.get(rel) or DOWNLOAD_NOTES.get(top + "/", "")})
+    files.sort(key=lambda f: ("/" in f["name"], f["name"]))
     return files
 
 
