@@ -716,6 +716,11 @@ def _onto_value(g: Graph, links: Links, term: object) -> dict:
 
 def _ontology_terms(g: Graph, links: Links) -> tuple[dict, list[dict]]:
     subjects = sorted((s for s in g.onto if isinstance(s, ox.NamedNode) and s.value.startswith(IGO)), key=_key)
+    uses: dict[str, int] = {}
+    for t in g.facts:
+        uses[t.predicate.value] = uses.get(t.predicate.value, 0) + 1
+        if t.predicate.value == RDF_TYPE:
+            uses[t.object.value] = uses.get(t.object.value, 0) + 1
     sections = []
     placed: set[str] = set()
     for title, kinds in ONTO_KINDS:
@@ -749,6 +754,9 @@ def _ontology_terms(g: Graph, links: Links) -> tuple[dict, list[dict]]:
                              for o in g.onto_values(s, p)],
                 "broader": vals(SKOS + "broader"),
                 "scheme": vals(SKOS + "inScheme"),
+                "uses": uses.get(s.value, 0),
+                "pages": sum(1 for e in g.instances(s.value) if e in links.entities),
+                "is_class": OWL + "Class" in types,
                 "subs": sorted(
                     ({"local": x.value[len(IGO):], "label": g.label(x.value)}
                      for x, pos in g.onto.items()
