@@ -115,6 +115,10 @@ def _position(exc: SyntaxError) -> tuple[int | None, int | None, str]:
     m = re.match(r"Parser error (?:at|between) line (\d+) column (\d+)(?: and line \d+ column \d+)?: (.*)", message, re.S)
     if m:
         return int(m.group(1)), int(m.group(2)), m.group(3).strip()
+    # oxigraph also reports a span on one line: "at line 12 between columns 5 and 17"
+    m = re.match(r"Parser error at line (\d+) between columns (\d+) and \d+: (.*)", message, re.S)
+    if m:
+        return int(m.group(1)), int(m.group(2)), m.group(3).strip()
     return exc.lineno, exc.offset, message
 
 
@@ -191,8 +195,12 @@ def _index_subjects(text: str, rel: str, out: dict[str, Location]) -> None:
         out.setdefault(iri, Location(rel, n))
 
 
-def skolemize(triples: list[ox.Triple], rel: str) -> list[ox.Triple]:
-    """Replace every blank node by an IRI derived from its parent and its content."""
+def skolemize(triples: list[ox.Triple], rel: str, root_iri: str | None = None) -> list[ox.Triple]:
+    """Replace every blank node by an IRI derived from its parent and its content.
+
+    With `root_iri`, a blank node that nothing points at (`[] a sh:NodeShape`) is named
+    `root_iri` + its content digest instead of being refused.
+    """
     incoming: dict[ox.BlankNode, list[ox.Triple]] = {}
     outgoing: dict[ox.BlankNode, list[ox.Triple]] = {}
     for t in triples:
@@ -222,6 +230,9 @@ def skolemize(triples: list[ox.Triple], rel: str) -> list[ox.Triple]:
         if b in names:
             return names[b]
         parents = incoming.get(b, [])
+        if not parents and root_iri is not None:
+            names[b] = ox.NamedNode(f"{root_iri}{digest(b)[:16]}")
+            return names[b]
         if len(parents) != 1:
             sample = next((str(t.object) for t in outgoing.get(b, []) if isinstance(t.object, ox.Literal)), "")
             where = f" (it holds {sample[:60]})" if sample else ""
