@@ -386,3 +386,16 @@ def test_a_large_result_crosses_the_worker_pipe_whole(server):
     assert status == 200
     assert len(body) > 200_000
     assert len(json.loads(body)["results"]["bindings"]) > 1000
+
+
+def test_serve_builds_the_release_first_when_it_is_missing(tmp_path):
+    pytest.importorskip("igokg.publish")
+    missing = tmp_path / "not-built-yet"
+    served = start_server(missing, wait=180)
+    try:
+        assert (missing / "igokg.nt.gz").is_file()
+        status, _, body = get(served, q(f"ASK {{ <{ID}csto> ?p ?o }}"), "application/sparql-results+json")
+        assert status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        out = stop_server(served)
+    assert "serving" in out
