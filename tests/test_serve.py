@@ -399,3 +399,10 @@ def test_serve_builds_the_release_first_when_it_is_missing(tmp_path):
     finally:
         out = stop_server(served)
     assert "serving" in out
+
+
+def test_federated_queries_are_refused_unless_allowed(server):
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } LIMIT 1"
+    status, _, body = get(server, q(query), "application/sparql-results+json")
+    assert status == 400
+    assert b"SERVICE" in body and b"--allow-service" in body

@@ -117,6 +117,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     project = _project(args).with_out(args.out)
     settings = ServeSettings(host=args.host, port=args.port, timeout=args.timeout, base_iri=project.base_iri,
+                             allow_service=args.allow_service,
                              **({"workers": args.workers} if args.workers else {}),
                              **({"cache_bytes": 0} if args.no_cache else {}))
     with progress_reporter(project.show_progress) as say:
@@ -139,6 +140,8 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="time limit per query (default: 5)")
     p.add_argument("--workers", type=int, default=0, metavar="N", help="query worker processes (default: CPUs, at least 2)")
     p.add_argument("--no-cache", action="store_true", help="do not cache query results")
+    p.add_argument("--allow-service", action="store_true",
+                   help="allow federated queries (SERVICE): the server then fetches URLs that clients name")
     p.set_defaults(func=cmd_serve)
 
 

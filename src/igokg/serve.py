@@ -43,6 +43,7 @@ import pyoxigraph as ox
 from igokg.errors import PublishError
 from igokg.namespaces import BASE, ID, ONTOLOGY, PREFIXES
 from igokg.project import Project
+from igokg.query import uses_service
 
 __all__ = [
     "ServeSettings",
@@ -70,6 +71,8 @@ class ServeSettings:
     cache_bytes: int = 64 << 20  # 0 disables the result cache
     #: The published base IRI; links to it in HTML are rewritten to this server.
     base_iri: str = BASE
+    #: Federated queries (SERVICE) make this server fetch any URL a client names: off unless asked.
+    allow_service: bool = False
 
 
 # --------------------------------------------------------------------------- formats
@@ -711,6 +714,9 @@ class SparqlApp:
         if len(queries) > 1:
             return _text(400, "more than one query parameter")
         text = queries[0]
+        if not self.settings.allow_service and uses_service(text):
+            return _text(400, "SERVICE (federated query) is disabled on this endpoint: it would make the server fetch "
+                              "other URLs; run the query locally with igokg query, or start igokg serve --allow-service")
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
             return _text(400, "default-graph-uri and named-graph-uri are not supported: everything is in the default graph")
         accept = headers.get("accept") or "*/*"
