@@ -35,7 +35,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Awaitable, Callable
 from urllib.parse import parse_qs, quote, unquote
 
 import pyoxigraph as ox
@@ -683,7 +683,7 @@ class SparqlApp:
             if msg is not None and self.cache.get(msg) is not None:
                 return await self._query(msg)
         params = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        params = {k: [unquote_utf8(v) for v in vs] for k, vs in params.items()}
+        params = {k: [_utf8(v) for v in vs] for k, vs in params.items()}
         if method == "POST":
             ctype = headers.get("content-type", "").split(";")[0].strip().lower()
             length = headers.get("content-length")
@@ -881,7 +881,7 @@ class SparqlApp:
         return _Response(200, page.encode(), "text/html; charset=utf-8")
 
 
-def unquote_utf8(s: str) -> str:
+def _utf8(s: str) -> str:
     # parse_qs decoded %XX as latin-1 because the query string was decoded so; redo as UTF-8
     try:
         return s.encode("latin-1").decode("utf-8")
