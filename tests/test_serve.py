@@ -406,3 +406,19 @@ def test_federated_queries_are_refused_unless_allowed(server):
     status, _, body = get(server, q(query), "application/sparql-results+json")
     assert status == 400
     assert b"SERVICE" in body and b"--allow-service" in body
+
+
+def test_a_query_whose_client_went_away_frees_its_worker(release):
+    served = start_server(release, "--timeout", "60", "--workers", "1")
+    try:
+        heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+        conn.request("GET", q(heavy), headers={"Accept": "application/sparql-results+json"})
+        time.sleep(0.5)
+        conn.close()  # gives up without reading
+        t0 = time.monotonic()
+        status, _, body = get(served, q("ASK { ?s ?p ?o }"), "application/sparql-results+json")
+        assert status == 200 and json.loads(body)["boolean"] is True
+        assert time.monotonic() - t0 < 10  # not stuck behind the abandoned query (limit 60 s)
+    finally:
+        stop_server(served)

@@ -495,6 +495,11 @@ class QueryPool:
         w.proc.send_conn.send(msg)
         try:
             reply = await asyncio.wait_for(asyncio.shield(w.future), max(0.01, deadline - self._loop.time()))
+        except asyncio.CancelledError:
+            # the client went away: its answer is wanted by nobody, free the worker now
+            self._retire(w)
+            self._spawn()
+            raise
         except asyncio.TimeoutError:
             self.killed += 1
             self._retire(w)
@@ -729,19 +734,40 @@ class SparqlApp:
             if len(self._seen) >= 4096:
                 self._seen.popitem(last=False)
             self._seen[raw_key] = msg
-        return await self._query(msg)
+        return await self._query(msg, receive)
 
-    async def _query(self, msg: tuple) -> _Response:
+    async def _query(self, msg: tuple, receive=None) -> _Response:
         cached = self.cache.get(msg)
         if cached is None:
             assert self.pool is not None
-            cached = await self.pool.run(msg)
+            cached = await self._run_unless_gone(msg, receive)
             if cached[0] == 200:
                 self.cache.put(msg, cached)
         status, ctype, body = cached
         if ctype in ("text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples", "text/plain"):
             ctype += "; charset=utf-8"
         return _Response(status, body, ctype, [(b"vary", b"Accept")] if status == 200 else [])
+
+    async def _run_unless_gone(self, msg: tuple, receive) -> tuple[int, str, bytes]:
+        """Run in the pool; if the client disconnects first, drop the work (queued or running).
+
+        Without this, a client that gives up leaves its query queued, and a burst of
+        abandoned heavy queries would keep every worker busy long after.
+        """
+        assert self.pool is not None
+        if receive is None:
+            return await self.pool.run(msg)
+        work = asyncio.ensure_future(self.pool.run(msg))
+        gone = asyncio.ensure_future(_disconnected(receive))
+        try:
+            await asyncio.wait((work, gone), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not work.done():
+                work.cancel()
+            gone.cancel()
+        if work.cancelled() or not work.done():
+            return 499, "text/plain; charset=utf-8", b"client closed the request\n"
+        return work.result()
 
     def editor(self) -> _Response:
         page = self._env.get_template("serve_sparql.html").render(
@@ -924,6 +950,11 @@ async def _read_body(receive, limit: int) -> bytes | None:
         if not message.get("more_body"):
             break
     return b"".join(chunks)
+
+
+async def _disconnected(receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def _not_modified(headers: dict[str, str], etag: str, mtime: float) -> bool:
