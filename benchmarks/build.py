@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -248,8 +249,8 @@ def run_child(name: str, root: Path, timeout: float | None, extra: list[str] = (
 
 def _fingerprint() -> str:
     h = hashlib.sha256()
-    for p in [HERE / "generate.py", *sorted((REPO / "ontology").glob("*")), *sorted((REPO / "shapes").glob("*")),
-              *sorted((REPO / "sparql").glob("*"))]:
+    # sparql/ is left out: the queries only matter to igokg build and are refreshed on every run.
+    for p in [HERE / "generate.py", *sorted((REPO / "ontology").glob("*")), *sorted((REPO / "shapes").glob("*"))]:
         h.update(p.name.encode() + p.read_bytes())
     return h.hexdigest()[:16]
 
@@ -260,7 +261,12 @@ def project_for(n: int, violations: int = 0, seed: int = 1) -> tuple[Path, int]:
     stamp = root / ".generated"
     fp = f"{_fingerprint()} seed={seed}"
     if stamp.is_file() and stamp.read_text().split("\n")[0] == fp:
+        if (REPO / "sparql").is_dir():
+            shutil.rmtree(root / "sparql", ignore_errors=True)
+            shutil.copytree(REPO / "sparql", root / "sparql")
         return root, int(stamp.read_text().split("\n")[1])
+    for stale in root.parent.glob(f"{root.name}.*.json"):
+        stale.unlink()  # results measured on other data
     t = time.perf_counter()
     count = generate.generate(root, n, seed=seed, violations=violations)
     stamp.write_text(f"{fp}\n{count}\n")
@@ -316,8 +322,14 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
             extra = ["--no-jsonld"]
         if name == "igokg-build" and args.profile and n == max(args.sizes):
             extra = ["--profile-out", str(root.parent / f"{root.name}.igokg-build.prof")]
+        saved = root.parent / f"{root.name}.{name}.done.json"
+        if args.reuse_naive and name.startswith("naive") and saved.is_file():
+            res[name] = d = json.loads(saved.read_text())
+            print(f"  {name}: reused from {saved.relative_to(REPO)} ({d['status']}, {d['wall']:.1f} s)", flush=True)
+            continue
         print(f"  running {name}...", end="", flush=True)
         res[name] = d = run_child(name, root, timeout, extra)
+        saved.write_text(json.dumps(d))
         print(f" {d['status']}, {d['wall']:.1f} s, {d['peak_mib']:.0f} MiB", flush=True)
         if d["status"] not in ("ok", "timeout"):
             raise SystemExit(f"{name} failed at {n} triples")
@@ -387,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-timeout", type=float, default=3600, help="seconds before pySHACL is stopped (default 3600)")
     ap.add_argument("--jsonld-max", type=int, default=10**9, help="skip the naive JSON-LD above this many triples")
     ap.add_argument("--planted", type=int, default=7, help="violations to plant for the agreement check at 10k (0: skip)")
+    ap.add_argument("--reuse-naive", action="store_true",
+                    help="reuse the naive pipeline's last results for the same generated project (they take long)")
     ap.add_argument("--profile", action="store_true", help="cProfile igokg build at the largest size")
     ap.add_argument("--child", choices=CHILDREN, help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)
