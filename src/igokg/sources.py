@@ -250,7 +250,13 @@ def skolemize(triples: list[ox.Triple], rel: str, root_iri: str | None = None) -
     def sub(term):
         return name(term) if isinstance(term, ox.BlankNode) else term
 
-    out = [ox.Triple(sub(t.subject), t.predicate, sub(t.object)) for t in triples]
+    # Most triples touch no blank node: keep those as they are rather than rebuild a million.
+    out = [
+        ox.Triple(sub(t.subject), t.predicate, sub(t.object))
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+        else t
+        for t in triples
+    ]
     if len(set(names.values())) != len(names):
         raise SourceError(rel, "two blank nodes under the same subject have identical content", hint="remove the duplicate")
     return out
