@@ -189,8 +189,11 @@ def jsonld_document(triples: Iterable[ox.Triple]) -> dict:
         if "@type" in node:
             ordered["@type"] = sorted(node.pop("@type"))
         for k in sorted(node):
-            values = sorted(node[k], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-            ordered[k] = values[0] if len(values) == 1 else values
+            values = node[k]
+            if len(values) == 1:  # most are: skip the sort key, a json.dumps per value
+                ordered[k] = values[0]
+            else:
+                ordered[k] = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         graph.append(ordered)
     return {**jsonld_context(), "@graph": graph}
 
