@@ -109,6 +109,124 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
+# --------------------------------------------------------------------------- wikidata
+
+
+def _wikidata_client(args: argparse.Namespace, project: Project):
+    from igokg.wikidata import WikidataClient
+
+    cache = None if args.no_cache else project.cache_dir / "wikidata"
+    return WikidataClient(endpoint=args.endpoint, cache_dir=cache, refresh=args.refresh, timeout=args.timeout)
+
+
+def cmd_wikidata(args: argparse.Namespace) -> int:
+    from igokg.sources import load_sources
+    from igokg.wikidata import check_links, diff_statements, quickstatements, write_report
+
+    project = _project(args)
+    client = _wikidata_client(args, project)
+    with progress_reporter(project.show_progress) as say:
+        sources = load_sources(project, say)
+        say(f"asking {client.endpoint}")
+        if args.wikidata_command == "check":
+            report = check_links(sources, client)
+            code = 0 if report.ok else 1
+        elif args.wikidata_command == "diff":
+            report, code = diff_statements(sources, client), 0
+        else:
+            report, code = quickstatements(sources, client), 0
+    # Everything is fetched before anything is written: a failure leaves no file behind.
+    if args.out:
+        name = {"check": "check", "diff": "diff", "quickstatements": "quickstatements"}[args.wikidata_command]
+        for path in write_report(report, Path(args.out), name):
+            print(f"wrote {path}", file=sys.stderr)
+    fmt = args.format
+    if fmt == "csv":
+        sys.stdout.write(report.to_csv())
+    elif fmt == "json":
+        sys.stdout.write(report.to_json())
+    elif fmt == "qs" or (fmt is None and args.wikidata_command == "quickstatements"):
+        sys.stdout.write(report.to_quickstatements())
+    else:
+        sys.stdout.write(report.to_table())
+    if args.wikidata_command == "quickstatements" and fmt in (None, "qs") and getattr(report, "skipped", None):
+        print(f"igokg: {len(report.skipped)} fact(s) held back (see --format table)", file=sys.stderr)
+    return code
+
+
+def register_wikidata(sub: argparse._SubParsersAction) -> None:
+    from igokg.wikidata import DEFAULT_ENDPOINT
+
+    p = sub.add_parser("wikidata", help="check our Wikidata links, compare statements, export QuickStatements")
+    wsub = p.add_subparsers(dest="wikidata_command", metavar="WIKIDATA_COMMAND", required=True)
+    helps = {
+        "check": "check every owl:sameAs QID: exists, not merged, label and type fit (exit 1 on a mismatch)",
+        "diff": "lay Wikidata's statements on our organizations beside ours",
+        "quickstatements": "our facts Wikidata lacks, as QuickStatements v1 commands",
+    }
+    for name, text in helps.items():
+        q = wsub.add_parser(name, help=text)
+        q.add_argument("--endpoint", metavar="URL", default=DEFAULT_ENDPOINT, help=f"SPARQL endpoint (default: {DEFAULT_ENDPOINT})")
+        formats = ("table", "csv", "json", "qs") if name == "quickstatements" else ("table", "csv", "json")
+        q.add_argument("--format", choices=formats, default=None, help="output on the terminal (default: " + ("qs, the commands" if name == "quickstatements" else "table") + ")")
+        q.add_argument("--out", metavar="DIR", help=f"also write {name}.csv and {name}.json" + (" and quickstatements.txt" if name == "quickstatements" else "") + " into DIR")
+        q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per request (default: 60)")
+        cache = q.add_mutually_exclusive_group()
+        cache.add_argument("--no-cache", action="store_true", help="neither read nor write the answer cache (.cache/wikidata)")
+        cache.add_argument("--refresh", action="store_true", help="ask the service again and replace the cached answers")
+        q.set_defaults(func=cmd_wikidata)
+
+
+_EXTENSIONS.append(register_wikidata)
+
+
+# --------------------------------------------------------------------------- export panels
+
+
+def _export_subparsers(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The subcommands of `igokg export`, shared by every exporter that registers one."""
+    parser = sub.choices.get("export")
+    if parser is None:
+        parser = sub.add_parser("export", help="write the graph in formats for other tools (panels…)")
+        return parser.add_subparsers(dest="export_what", metavar="WHAT", required=True)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise RuntimeError("igokg export has no subcommands")  # pragma: no cover
+
+
+def cmd_export_panels(args: argparse.Namespace) -> int:
+    from igokg.panels import compute_panels, write_panel_files
+    from igokg.sources import load_sources
+
+    project = _project(args)
+    with progress_reporter(project.show_progress) as say:
+        sources = load_sources(project, say)
+        panels = compute_panels(sources.store, args.year_from, args.year_to)
+    paths = write_panel_files(panels, Path(args.out))
+    coded = len(panels.cells)
+    sys.stdout.write(
+        f"panels {panels.years[0]}-{panels.years[-1]}: {len(panels.igos)} IGOs x {len(panels.states)} states x "
+        f"{len(panels.years)} years, {coded} coded cells, {len(panels.evidence)} evidence rows\n"
+    )
+    for path in paths:
+        sys.stdout.write(f"  {path}\n")
+    return 0
+
+
+def register_export_panels(sub: argparse._SubParsersAction) -> None:
+    p = _export_subparsers(sub).add_parser(
+        "panels", help="membership panels in the Correlates of War IGO layout (CSV + CSVW metadata)"
+    )
+    p.add_argument("--from", dest="year_from", type=int, metavar="YEAR", help="first year (default: earliest evidence)")
+    p.add_argument("--to", dest="year_to", type=int, metavar="YEAR", help="last year (default: latest evidence)")
+    p.add_argument("--out", metavar="DIR", default=".", help="folder to write panels/ into (default: the current one)")
+    p.set_defaults(func=cmd_export_panels)
+
+
+_EXTENSIONS.append(register_export_panels)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -130,3 +248,60 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+# --------------------------------------------------------------------------- push
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    import os
+
+    from igokg.push import auth_from_env, push_release
+
+    try:
+        project = _project(args).with_out(args.out)
+        release_dir, show_progress = project.release_dir, project.show_progress
+    except IgokgError:
+        if args.out is None:
+            raise
+        # A downloaded release needs no checkout around it.
+        release_dir = Path(args.out)
+        show_progress = sys.stderr.isatty() and not os.environ.get("CI")
+    with progress_reporter(show_progress) as say:
+        report = push_release(
+            release_dir,
+            args.endpoint,
+            graph=args.graph,
+            update_endpoint=args.update_endpoint,
+            gsp_endpoint=args.gsp_endpoint,
+            auth=auth_from_env(os.environ),
+            dry_run=args.dry_run,
+            progress=say,
+            chunk_triples=args.chunk_triples,
+        )
+    sys.stdout.write(report.to_json() if args.format == "json" else report.to_text())
+    return 0
+
+
+def register_push(sub: argparse._SubParsersAction) -> None:
+    from igokg.push import CHUNK_TRIPLES, DEFAULT_GRAPH
+
+    p = sub.add_parser(
+        "push",
+        help="load the release into a SPARQL store (Graph Store Protocol upload, verified, swapped atomically)",
+        description="Upload the release's dump into a staging graph, check its size against VoID, then replace "
+        "the target graph in one SPARQL Update. Credentials: IGOKG_PUSH_USER + IGOKG_PUSH_PASSWORD "
+        "(IGOKG_PUSH_AUTH=basic|digest) or IGOKG_PUSH_TOKEN (bearer).",
+    )
+    p.add_argument("--endpoint", required=True, metavar="URL", help="SPARQL query endpoint (Oxigraph http://host:7878/query)")
+    p.add_argument("--graph", metavar="IRI", help=f"target named graph (default: {DEFAULT_GRAPH})")
+    p.add_argument("--update-endpoint", metavar="URL", help="SPARQL Update endpoint (default: derived from --endpoint)")
+    p.add_argument("--gsp-endpoint", metavar="URL", help="Graph Store Protocol endpoint (default: derived from --endpoint)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
+    p.add_argument("--out", metavar="DIR", help="release folder (default: dist/)")
+    p.add_argument("--chunk-triples", type=int, default=CHUNK_TRIPLES, metavar="N", help="triples per upload request")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    p.set_defaults(func=cmd_push)
+
+
+_EXTENSIONS.append(register_push)

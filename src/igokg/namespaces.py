@@ -63,3 +63,13 @@ def compact(iri: str) -> str:
             if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
                 best = prefix
     return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+
+
+def expand(name: str) -> str:
+    """`id:csto` -> the full IRI; `<iri>` -> iri; anything else is returned as it is."""
+    if name.startswith("<") and name.endswith(">"):
+        return name[1:-1]
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return name

@@ -43,10 +43,12 @@ from igokg.formats import (
     write_turtle,
 )
 from igokg.namespaces import BASE, DCAT, DCT, ID, IGO, OWL_SAMEAS, RDF_TYPE, SPDX, VOID, WD, XSD
+from igokg.panels import write_panels
 from igokg.project import Project
 from igokg.query import render, run_query, uses_service
 from igokg.sources import Sources, fact_triples, load_sources, parse_turtle
 from igokg.validate import Report, validate_graph
+from igokg.wikidata import write_wikidata_diff
 
 __all__ = ["Release", "build_release", "write_release", "EXTRA_WRITERS", "DATASET_IRI", "DUMP_NAME", "sha256_file"]
 
@@ -60,6 +62,8 @@ Progress = Callable[[str], None]
 #: Writers for extra parts of a release: `write(sources, out_dir)`. They run after the
 #: dumps, VoID and query results are in `out_dir`, before the checksums.
 EXTRA_WRITERS: list[Callable[[Sources, Path], None]] = []
+EXTRA_WRITERS.append(write_panels)  # panels/: COW membership panels with CSVW metadata
+EXTRA_WRITERS.append(write_wikidata_diff)  # wikidata/diff.csv|json, from the Wikidata cache only; skipped without it
 
 
 @dataclass

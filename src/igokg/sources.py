@@ -118,6 +118,10 @@ def _position(exc: SyntaxError) -> tuple[int | None, int | None, str]:
     m = re.match(r"Parser error (?:at|between) line (\d+) column (\d+)(?: and line \d+ column \d+)?: (.*)", message, re.S)
     if m:
         return int(m.group(1)), int(m.group(2)), m.group(3).strip()
+    # oxigraph also reports a span on one line: "at line 12 between columns 5 and 17"
+    m = re.match(r"Parser error at line (\d+) between columns (\d+) and \d+: (.*)", message, re.S)
+    if m:
+        return int(m.group(1)), int(m.group(2)), m.group(3).strip()
     return exc.lineno, exc.offset, message
 
 

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from igokg import shacl
 from igokg.errors import UnsupportedShape
-from igokg.namespaces import ID, IGO, OWL_SAMEAS, RDF_TYPE, SH, WD, compact
+from igokg.namespaces import ID, IGO, OWL_SAMEAS, RDF_TYPE, SH, WD, compact, expand
 from igokg.sources import Sources
 
 __all__ = ["Finding", "Report", "validate_graph", "read_reference", "ReferenceEntry", "ENGINES"]
@@ -85,9 +85,18 @@ class Report:
 
     def to_text(self, *, min_severity: str = "Info") -> str:
         limit = SEVERITY_ORDER[min_severity]
+        shown = [f for f in self.findings if SEVERITY_ORDER[f.severity] <= limit]
+        # A warning repeated on many entities (say, "no Wikidata item") is one line of
+        # advice and a list of places, not the same sentence twenty times.
+        same: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
+        for f in shown:
+            if f.severity != "Violation":
+                same[(f.severity, f.rule, f.message)].append(f)
+        collapsed = {key: items for key, items in same.items() if len(items) >= 3}
+        skip = {id(f) for items in collapsed.values() for f in items}
         by_entity: dict[str, list[Finding]] = defaultdict(list)
-        for f in self.findings:
-            if SEVERITY_ORDER[f.severity] <= limit:
+        for f in shown:
+            if id(f) not in skip:
                 by_entity[f.entity].append(f)
         out: list[str] = []
         # Entities with violations first, so the things that block a build are on top.
@@ -100,6 +109,11 @@ class Report:
                 loc = f"{f.location}: " if f.location else ""
                 detail = f" [{f.path}]" if f.path else ""
                 out.append(f"  {f.severity.lower():9} {loc}{f.message}{detail}  ({f.rule})")
+        for (severity, rule, message), items in sorted(collapsed.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], kv[0][1])):
+            out.append(f"{severity.lower()} ×{len(items)}: {message}  ({rule})")
+            for f in items:
+                name = compact(f.entity) if f.entity.startswith("http") else f.entity
+                out.append(f"  {name:34} {f.location}")
         out.append(self.summary())
         return "\n".join(out) + "\n"
 
@@ -135,13 +149,13 @@ class Report:
                 f"sh:resultSeverity sh:{f.severity}",
                 f"sh:resultMessage {json.dumps(f.message, ensure_ascii=False)}",
             ]
-            if f.path.startswith("<"):
-                props.append(f"sh:resultPath {f.path}")
-            rule = f.rule
-            if rule.startswith("<") or rule.startswith("_:"):
-                props.append(f"sh:sourceShape {rule}" if rule.startswith("<") else f"sh:sourceConstraintComponent <urn:igokg:check:{n}>")
-            else:
-                props.append(f"sh:sourceConstraintComponent <urn:igokg:{rule.replace(':', ':', 1)}>")
+            path = expand(f.path)
+            if path.startswith("http"):
+                props.append(f"sh:resultPath <{path}>")
+            if f.rule.startswith("check:"):  # the project's own checks are components of their own
+                props.append(f"sh:sourceConstraintComponent <urn:igokg:{f.rule}>")
+            elif expand(f.rule).startswith("http"):
+                props.append(f"sh:sourceShape <{expand(f.rule)}>")
             if f.value:
                 props.append(f"sh:value {json.dumps(f.value, ensure_ascii=False)}")
             end = " ;" if n < len(self.findings) - 1 else " ."
