@@ -255,14 +255,18 @@ def _fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def project_for(n: int, violations: int = 0, seed: int = 1) -> tuple[Path, int]:
-    """A generated project of n triples, reused from benchmarks/out/ when its inputs are unchanged."""
+def project_for(n: int, violations: int = 0, seed: int = 1, queries: bool = False) -> tuple[Path, int]:
+    """A generated project of n triples, reused from benchmarks/out/ when its inputs are unchanged.
+
+    Without `queries`, its sparql/ is empty: the naive pipeline answers no queries, and the
+    project's example queries ask about the real CSTO/SCO/CIS, absent from generated data.
+    """
     root = OUT / (f"p{n}" + (f"-v{violations}" if violations else ""))
     stamp = root / ".generated"
     fp = f"{_fingerprint()} seed={seed}"
     if stamp.is_file() and stamp.read_text().split("\n")[0] == fp:
-        if (REPO / "sparql").is_dir():
-            shutil.rmtree(root / "sparql", ignore_errors=True)
+        shutil.rmtree(root / "sparql", ignore_errors=True)
+        if queries and (REPO / "sparql").is_dir():
             shutil.copytree(REPO / "sparql", root / "sparql")
         return root, int(stamp.read_text().split("\n")[1])
     for stale in root.parent.glob(f"{root.name}.*.json"):
@@ -270,6 +274,8 @@ def project_for(n: int, violations: int = 0, seed: int = 1) -> tuple[Path, int]:
     t = time.perf_counter()
     count = generate.generate(root, n, seed=seed, violations=violations)
     stamp.write_text(f"{fp}\n{count}\n")
+    if not queries:
+        shutil.rmtree(root / "sparql", ignore_errors=True)
     print(f"generated {root.relative_to(REPO)}: {count} fact triples in {time.perf_counter() - t:.1f} s", flush=True)
     return root, count
 
@@ -287,6 +293,28 @@ def _stage_cpu(data: dict, name: str) -> float:
 
 def _sum(data: dict, names: list[str]) -> float:
     return sum(t for s, t, *_ in data["stages"] if s in names)
+
+
+def phase_spans(phases: list, total: float) -> list[tuple[str, float]]:
+    """igokg's progress messages as named spans: each lasts until the next message."""
+    def name(msg: str) -> str:
+        if msg.startswith("loading"):
+            return "load"
+        if msg.startswith("writing") and msg not in ("writing dumps", "writing ontology and shapes"):
+            return "extras+checksums"  # extra writers, then CHANGES and SHA256SUMS before the swap
+        return {"checking shapes": "SHACL", "writing dumps": "dumps", "writing ontology and shapes": "ontology",
+                "running the example queries": "queries", "describing the dataset": "VoID",
+                "swapping the release into place": "swap"}.get(msg, msg.split(" ")[0] if msg.startswith("checking") else msg)
+
+    spans: list[list] = []
+    for i, (t, msg) in enumerate(phases):
+        end = phases[i + 1][0] if i + 1 < len(phases) else total
+        label = "own checks" if msg.startswith("checking quotes") else name(msg)
+        if spans and spans[-1][0] == label:
+            spans[-1][1] += end - t
+        else:
+            spans.append([label, end - t])
+    return [(a, b) for a, b in spans]
 
 
 def compare(naive: dict, igokg: dict) -> str:
@@ -310,7 +338,7 @@ def fmt_t(t: float | None, timed_out: bool = False) -> str:
 
 
 def bench_size(n: int, args: argparse.Namespace) -> dict:
-    root, count = project_for(n)
+    root, count = project_for(n, queries=args.queries)
     print(f"\n== {count} fact triples ({root.relative_to(REPO)}) ==", flush=True)
     res = {}
     for name in ("igokg-validate", "igokg-build", "naive-serialize", "naive-validate"):
@@ -370,9 +398,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
         print(f"  (naive JSON-LD skipped above {args.jsonld_max} triples: --jsonld-max)")
     phases = ib["notes"].get("phases", [])
     if phases:
-        marks = [(t, m) for t, m in phases]
-        spans = [f"{m} {(marks[i + 1][0] if i + 1 < len(marks) else i_build) - t:.2f}s" for i, (t, m) in enumerate(marks)]
-        print("  igokg build phases: " + "; ".join(spans))
+        print("  igokg build phases (wall s): " + ", ".join(f"{m} {t:.2f}" for m, t in phase_spans(phases, i_build)))
     cpu = lambda d: sum(c for *_, c in d["stages"])  # noqa: E731
     naive_cpu = cpu(ns) + cpu(nv) - (_stage_cpu(nv, "parse") if ns["stages"] else 0)
     print(f"  CPU seconds (less sensitive to other load on the machine): naive {naive_cpu:.1f}"
@@ -401,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--planted", type=int, default=7, help="violations to plant for the agreement check at 10k (0: skip)")
     ap.add_argument("--reuse-naive", action="store_true",
                     help="reuse the naive pipeline's last results for the same generated project (they take long)")
+    ap.add_argument("--queries", action="store_true",
+                    help="keep the project's example queries (sparql/) in igokg build; off by default: see docs/benchmarks.md")
     ap.add_argument("--profile", action="store_true", help="cProfile igokg build at the largest size")
     ap.add_argument("--child", choices=CHILDREN, help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)

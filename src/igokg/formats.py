@@ -51,9 +51,19 @@ class Format:
     compress: str | None = None  # IANA media type of the compression, if any
 
 
+class SortedTriples(list):
+    """A list of distinct triples in canonical order, as `sort_triples` returns it."""
+
+
 def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """Canonical order: by the N-Triples text of subject, predicate, object."""
-    return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    """Canonical order: by the N-Triples text of subject, predicate, object.
+
+    Input that `sort_triples` already returned is passed through: the writers sort what
+    they are given, and a release hands each of them the same sorted million triples.
+    """
+    if isinstance(triples, SortedTriples):
+        return triples
+    return SortedTriples(sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))))
 
 
 def ntriples_lines(triples: Iterable[ox.Triple]) -> list[str]:
