@@ -46,6 +46,7 @@ from igokg.namespaces import BASE, DCAT, DCT, ID, IGO, OWL_SAMEAS, RDF_TYPE, SPD
 from igokg.panels import write_panels
 from igokg.project import Project
 from igokg.query import render, run_query, uses_service
+from igokg.site import write_site
 from igokg.sources import Sources, fact_triples, load_sources, parse_turtle
 from igokg.validate import Report, validate_graph
 from igokg.wikidata import write_wikidata_diff
@@ -64,6 +65,7 @@ Progress = Callable[[str], None]
 EXTRA_WRITERS: list[Callable[[Sources, Path], None]] = []
 EXTRA_WRITERS.append(write_panels)  # panels/: COW membership panels with CSVW metadata
 EXTRA_WRITERS.append(write_wikidata_diff)  # wikidata/diff.csv|json, from the Wikidata cache only; skipped without it
+EXTRA_WRITERS.append(write_site)  # index.html, id/*, ontology.html, queries.html, SVG pictures; last: it lists the files
 
 
 @dataclass
