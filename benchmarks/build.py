@@ -175,8 +175,12 @@ def child_igokg_validate(root: Path, rec: Recorder) -> None:
     rec.flush()
 
 
-def child_igokg_build(root: Path, rec: Recorder, profile: Path | None) -> None:
-    from igokg.publish import build_release
+def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: list[str]) -> None:
+    from igokg.publish import EXTRA_WRITERS, build_release
+
+    # Leave out extra parts of the release (site, panels...) that the naive pipeline does not make.
+    EXTRA_WRITERS[:] = [w for w in EXTRA_WRITERS if w.__name__.removeprefix("write_") not in without]
+    rec.data["notes"]["extras"] = [w.__name__.removeprefix("write_") for w in EXTRA_WRITERS]
 
     project = _project(root).with_out(root / "dist")
     phases: list[list] = []
@@ -212,7 +216,8 @@ def child_main(args: argparse.Namespace) -> int:
     elif args.child == "igokg-validate":
         child_igokg_validate(root, rec)
     elif args.child == "igokg-build":
-        child_igokg_build(root, rec, Path(args.profile_out) if args.profile_out else None)
+        child_igokg_build(root, rec, Path(args.profile_out) if args.profile_out else None,
+                          [w for w in (args.without or "").split(",") if w])
     return 0
 
 
@@ -348,8 +353,11 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
             timeout = args.naive_timeout
         if name == "naive-serialize" and n > args.jsonld_max:
             extra = ["--no-jsonld"]
-        if name == "igokg-build" and args.profile and n == max(args.sizes):
-            extra = ["--profile-out", str(root.parent / f"{root.name}.igokg-build.prof")]
+        if name == "igokg-build":
+            extra = ["--without", args.without]
+            timeout = args.igokg_timeout
+            if args.profile and n == max(args.sizes):
+                extra += ["--profile-out", str(root.parent / f"{root.name}.igokg-build.prof")]
         saved = root.parent / f"{root.name}.{name}.done.json"
         if args.reuse_naive and name.startswith("naive") and saved.is_file():
             res[name] = d = json.loads(saved.read_text())
@@ -359,8 +367,8 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
         res[name] = d = run_child(name, root, timeout, extra)
         saved.write_text(json.dumps(d))
         print(f" {d['status']}, {d['wall']:.1f} s, {d['peak_mib']:.0f} MiB", flush=True)
-        if d["status"] not in ("ok", "timeout"):
-            raise SystemExit(f"{name} failed at {n} triples")
+        if d["status"] not in ("ok", "timeout") or (name.startswith("igokg") and d["status"] != "ok"):
+            raise SystemExit(f"{name} {d['status']} at {n} triples")
 
     nv, ns, iv, ib = res["naive-validate"], res["naive-serialize"], res["igokg-validate"], res["igokg-build"]
     timed_out = nv["status"] == "timeout"
@@ -427,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--planted", type=int, default=7, help="violations to plant for the agreement check at 10k (0: skip)")
     ap.add_argument("--reuse-naive", action="store_true",
                     help="reuse the naive pipeline's last results for the same generated project (they take long)")
+    ap.add_argument("--igokg-timeout", type=float, default=None, help="seconds before igokg build is stopped")
     ap.add_argument("--queries", action="store_true",
                     help="keep the project's example queries (sparql/) in igokg build; off by default: see docs/benchmarks.md")
     ap.add_argument("--profile", action="store_true", help="cProfile igokg build at the largest size")
@@ -434,10 +443,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
     ap.add_argument("--no-jsonld", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--without", default=None,
+                    help="extra release writers igokg build leaves out (default: site,panels,wikidata_diff)")
     ap.add_argument("--profile-out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         return child_main(args)
+    if args.without is None:
+        args.without = "site,panels,wikidata_diff"
     args.sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.triples]
     OUT.mkdir(exist_ok=True)
     if args.planted:
