@@ -62,6 +62,7 @@ class Sources:
     shape_files: list[str]
     _subjects: dict[str, Location] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict)
+    _lines: dict[str, list[str]] = field(default_factory=dict, repr=False)  # _texts split, on first use
 
     def graph_of(self, rel: str) -> ox.NamedNode:
         return ox.NamedNode(GRAPH_PREFIX + rel)
@@ -77,8 +78,10 @@ class Sources:
             return None
         if not hint:
             return loc
-        text = self._texts.get(loc.file, "")
-        lines = text.split("\n")
+        # Split each file once: a report can locate thousands of findings in one large file.
+        lines = self._lines.get(loc.file)
+        if lines is None:
+            lines = self._lines[loc.file] = self._texts.get(loc.file, "").split("\n")
         needles = [hint]
         for prefix, ns in PREFIXES.items():
             if hint.startswith(ns):
@@ -251,7 +254,13 @@ def skolemize(triples: list[ox.Triple], rel: str, root_iri: str | None = None) -
     def sub(term):
         return name(term) if isinstance(term, ox.BlankNode) else term
 
-    out = [ox.Triple(sub(t.subject), t.predicate, sub(t.object)) for t in triples]
+    # Most triples touch no blank node: keep those as they are rather than rebuild a million.
+    out = [
+        ox.Triple(sub(t.subject), t.predicate, sub(t.object))
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+        else t
+        for t in triples
+    ]
     if len(set(names.values())) != len(names):
         raise SourceError(rel, "two blank nodes under the same subject have identical content", hint="remove the duplicate")
     return out
