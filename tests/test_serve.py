@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import http.client
 import json
 import threading
@@ -289,6 +290,12 @@ def test_conditional_get_answers_304(server):
     assert get(server, "/ontology.ttl", If_None_Match=headers["etag"])[0] == 304
     assert get(server, "/ontology.ttl", If_Modified_Since=headers["last-modified"])[0] == 304
     assert get(server, "/ontology.ttl", If_None_Match='"other"')[0] == 200
+
+
+def test_etag_is_the_content_digest_so_a_rebuild_keeps_it(server, release):
+    _, headers, _ = get(server, "/ontology.ttl")
+    digest = hashlib.sha256((release / "ontology.ttl").read_bytes()).hexdigest()
+    assert headers["etag"] == f'"{digest[:32]}"'
 
 
 def test_text_is_gzipped_when_the_client_accepts_it(server, release):
