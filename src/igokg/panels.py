@@ -248,16 +248,21 @@ class Panels:
             "state_a", "state_b", "year", "state_a_qid", "state_b_qid", "cow_ccode_a", "cow_ccode_b",
             "shared_count", "shared_igos", "undetermined_count", "undetermined_igos",
         ]
+        # Per state and year: the IGOs it is a full member of, and those where it may be
+        # (1 or -9); then each pair is two set intersections instead of a loop over IGOs.
+        order = {i.slug: n for n, i in enumerate(self.igos)}
+        full: dict[tuple[str, int], frozenset[str]] = {}
+        maybe: dict[tuple[str, int], frozenset[str]] = {}
+        for s in self.states:
+            for y in self.years:
+                codes = {i.slug: self.code(i.slug, s.slug, y) for i in self.igos}
+                full[s.slug, y] = frozenset(i for i, c in codes.items() if c == 1)
+                maybe[s.slug, y] = frozenset(i for i, c in codes.items() if c in (1, MISSING))
         rows = []
         for a, b in combinations(self.states, 2):  # states are sorted by slug, so a < b
             for y in self.years:
-                shared, unknown = [], []
-                for i in self.igos:
-                    ca, cb = self.code(i.slug, a.slug, y), self.code(i.slug, b.slug, y)
-                    if ca == 1 and cb == 1:
-                        shared.append(i.slug)
-                    elif ca in (1, MISSING) and cb in (1, MISSING):
-                        unknown.append(i.slug)
+                shared = sorted(full[a.slug, y] & full[b.slug, y], key=order.__getitem__)
+                unknown = sorted((maybe[a.slug, y] & maybe[b.slug, y]) - set(shared), key=order.__getitem__)
                 rows.append(
                     [a.slug, b.slug, str(y), a.qid, b.qid, "", "",
                      str(len(shared)), ";".join(shared), str(len(unknown)), ";".join(unknown)]
