@@ -96,23 +96,11 @@ def cq_queries() -> dict[str, str]:
 
 
 def seed_release(out: Path) -> Path:
-    """The release `igokg build` writes, or its core (facts + ontology) when publish is absent."""
+    """The release `igokg build` writes from the seed data."""
     from igokg.project import Project
+    from igokg.publish import build_release
 
-    project = Project.discover(ROOT, env={"SOURCE_DATE_EPOCH": "1700000000"}, interactive=False).with_out(out)
-    try:
-        from igokg.publish import build_release
-    except ImportError:
-        from igokg.sources import fact_triples, load_sources
-
-        sources = load_sources(project)
-        out.mkdir(parents=True, exist_ok=True)
-        lines = sorted({f"{t} .\n" for t in fact_triples(sources)})
-        with gzip.GzipFile(out / "igokg.nt.gz", "wb", mtime=0) as fh:
-            fh.write("".join(lines).encode())
-        shutil.copy(ROOT / "ontology" / "igo.ttl", out / "ontology.ttl")
-    else:
-        build_release(project)
+    build_release(Project.discover(ROOT, env={"SOURCE_DATE_EPOCH": "1700000000"}, interactive=False).with_out(out))
     return out
 
 

@@ -42,7 +42,7 @@ from igokg.formats import (
     write_rdfxml,
     write_turtle,
 )
-from igokg.namespaces import BASE, DCAT, DCT, ID, IGO, OWL_SAMEAS, RDF_TYPE, SPDX, VOID, WD, XSD
+from igokg.namespaces import BASE, DCAT, DCT, ID, IGO, OWL_SAMEAS, RDF_TYPE, SPDX, VOID, WD, XSD, compact
 from igokg.panels import write_panels
 from igokg.project import Project
 from igokg.query import render, run_query, uses_service
@@ -221,14 +221,14 @@ def _lit(value, datatype: str | None = None, lang: str | None = None) -> ox.Lite
 
 
 DISTRIBUTIONS = [
-    # file, title, media type, compression
-    (DUMP_NAME, "All facts as N-Triples (sorted, gzip)", "application/n-triples", "application/gzip"),
-    ("igokg.ttl", "All facts as Turtle", "text/turtle", None),
-    ("igokg.jsonld", "All facts as JSON-LD", "application/ld+json", None),
-    ("ontology.ttl", "The igo ontology (OWL 2) as Turtle", "text/turtle", None),
-    ("ontology.rdf", "The igo ontology (OWL 2) as RDF/XML", "application/rdf+xml", None),
-    ("shapes.ttl", "The SHACL shapes as Turtle", "text/turtle", None),
-    ("shapes.rdf", "The SHACL shapes as RDF/XML", "application/rdf+xml", None),
+    # file, title, format (its media type and compression come from the writer registry)
+    (DUMP_NAME, "All facts as N-Triples (sorted, gzip)", "ntriples-gz"),
+    ("igokg.ttl", "All facts as Turtle", "turtle"),
+    ("igokg.jsonld", "All facts as JSON-LD", "jsonld"),
+    ("ontology.ttl", "The igo ontology (OWL 2) as Turtle", "turtle"),
+    ("ontology.rdf", "The igo ontology (OWL 2) as RDF/XML", "rdfxml"),
+    ("shapes.ttl", "The SHACL shapes as Turtle", "turtle"),
+    ("shapes.rdf", "The SHACL shapes as RDF/XML", "rdfxml"),
 ]
 
 
@@ -297,7 +297,8 @@ def _write_void(sources: Sources, triples: list[ox.Triple], tmp: Path) -> None:
     add(_n(WIKIDATA_DATASET), VOID + "sparqlEndpoint", _n("https://query.wikidata.org/sparql"))
     add(_n(WIKIDATA_DATASET), VOID + "uriSpace", _lit(WD))
 
-    for name, title, media, compress in DISTRIBUTIONS:
+    for name, title, fmt in DISTRIBUTIONS:
+        media, compress = FORMATS[fmt].media_type, FORMATS[fmt].compress
         path = tmp / name
         dist = _n(f"{DATASET_IRI}/distribution/{name}")
         add(d, DCAT + "distribution", dist)
@@ -322,8 +323,6 @@ def _write_void(sources: Sources, triples: list[ox.Triple], tmp: Path) -> None:
 
 
 def _slug(iri: str) -> str:
-    from igokg.namespaces import compact
-
     shown = compact(iri)
     return shown.replace(":", "-") if not shown.startswith("<") else hashlib.sha256(iri.encode()).hexdigest()[:12]
 
@@ -349,8 +348,6 @@ def _changes(previous: Path, triples: list[ox.Triple], sources: Sources) -> str 
             classes.setdefault(t.subject.value.split("#", 1)[0], t.object.value)
     new_by_line = {f"{t} .\n": t for t in triples}
     old_by_line = {f"{t} .\n": t for t in old_triples}
-    from igokg.namespaces import compact
-
     def class_of(t: ox.Triple) -> str:
         return compact(classes.get(t.subject.value.split("#", 1)[0], "(untyped)")) if classes.get(t.subject.value.split("#", 1)[0]) else "(untyped)"
 

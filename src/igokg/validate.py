@@ -136,7 +136,7 @@ class Report:
         """A SHACL validation report (Turtle), with the project's checks as extra results."""
         lines = [
             f"@prefix sh: <{SH}> .",
-            f"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
             "",
             "[] a sh:ValidationReport ;",
             f'    sh:conforms "{str(self.conforms).lower()}"^^xsd:boolean' + (" ;" if self.findings else " ."),
