@@ -111,7 +111,7 @@ def child_naive_validate(root: Path, rec: Recorder) -> None:
     conforms, report, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     rec.stage("validate")
     # Result keys for the comparison (not timed).
-    from igokg._shacl_terms import from_rdflib
+    from igokg.shacl.terms import from_rdflib
 
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     keys = []
@@ -176,11 +176,11 @@ def child_igokg_validate(root: Path, rec: Recorder) -> None:
 
 
 def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: list[str]) -> None:
-    from igokg.publish import EXTRA_WRITERS, build_release
+    from igokg.publish import build_release, default_writers
 
     # Leave out extra parts of the release (site, panels...) that the naive pipeline does not make.
-    EXTRA_WRITERS[:] = [w for w in EXTRA_WRITERS if w.__name__.removeprefix("write_") not in without]
-    rec.data["notes"]["extras"] = [w.__name__.removeprefix("write_") for w in EXTRA_WRITERS]
+    writers = [w for w in default_writers() if w.__name__.removeprefix("write_") not in without]
+    rec.data["notes"]["writers"] = [w.__name__.removeprefix("write_") for w in writers]
 
     project = _project(root).with_out(root / "dist")
     phases: list[list] = []
@@ -194,7 +194,7 @@ def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: 
 
         prof = cProfile.Profile()
         prof.enable()
-    release = build_release(project, progress=say)
+    release = build_release(project, writers, progress=say)
     if profile:
         prof.disable()
         prof.dump_stats(profile)

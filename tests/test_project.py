@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 
 from igokg.errors import SourceError
 from igokg.project import Project
-
-from conftest import ROOT
 
 
 def test_source_date_epoch_dates_the_release():

@@ -6,7 +6,7 @@ import json
 
 import rdflib
 
-from igokg.validate import Finding, Report
+from igokg.report import Finding, Report
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 

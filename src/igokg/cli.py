@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from igokg import __version__
-from igokg.errors import IgokgError, ValidationFailed
+from igokg.errors import IgokgError, PublishError
 from igokg.progress import progress_reporter
-from igokg.project import Project
+from igokg.project import Project, resolve_settings
+from igokg.report import ValidationFailed
 
 __all__ = ["main", "build_parser"]
 
@@ -44,13 +45,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
+def release_writers() -> list:
+    """Every writer of a release: publish's own, and the Wikidata diff (from the cache only).
+
+    Assembled here so that publish never imports a consumer stage.
+    """
+    from igokg.publish import default_writers
+    from igokg.wikidata import write_wikidata_diff
+
+    return default_writers(extra=[write_wikidata_diff])
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from igokg.publish import build_release
 
     project = _project(args).with_out(args.out)
     with progress_reporter(project.show_progress) as say:
         try:
-            release = build_release(project, engine=args.engine, progress=say)
+            release = build_release(project, release_writers(), engine=args.engine, progress=say)
         except ValidationFailed as exc:
             sys.stdout.write(exc.report.to_text(min_severity="Violation"))
             raise
@@ -112,11 +124,26 @@ _EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 # --------------------------------------------------------------------------- serve
 
 
+def ensure_release(project: Project, progress: Callable[[str], None] | None = None) -> Path:
+    """The release folder, built first (as `igokg build` would) when it is missing."""
+    from igokg.publish import build_release
+    from igokg.release import DUMP_NAME
+
+    release = project.release_dir
+    if not (release / DUMP_NAME).is_file():
+        if progress:
+            progress(f"no release in {project.relative(release)}: building it first")
+        build_release(project, release_writers(), progress=progress)
+    if not (release / DUMP_NAME).is_file():
+        raise PublishError(f"{project.relative(release)} has no {DUMP_NAME}; run igokg build")
+    return release
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    from igokg.serve import ServeSettings, create_app, ensure_release, run_server
+    from igokg.serve import ServeSettings, create_app, run_server
 
     project = _project(args).with_out(args.out)
-    settings = ServeSettings(host=args.host, port=args.port, timeout=args.timeout, base_iri=project.base_iri,
+    settings = ServeSettings(host=args.host, port=args.port, timeout=args.timeout,
                              allow_service=args.allow_service,
                              **({"workers": args.workers} if args.workers else {}),
                              **({"cache_bytes": 0} if args.no_cache else {}))
@@ -159,7 +186,12 @@ def _wikidata_client(args: argparse.Namespace, project: Project):
 
 def cmd_wikidata(args: argparse.Namespace) -> int:
     from igokg.sources import load_sources
-    from igokg.wikidata import check_links, diff_statements, quickstatements, write_report
+    from igokg.wikidata import (
+        check_links,
+        diff_statements,
+        quickstatements,
+        write_report,
+    )
 
     project = _project(args)
     client = _wikidata_client(args, project)
@@ -234,7 +266,7 @@ def _export_subparsers(sub: argparse._SubParsersAction) -> argparse._SubParsersA
 
 
 def cmd_export_panels(args: argparse.Namespace) -> int:
-    from igokg.panels import compute_panels, write_panel_files
+    from igokg.publish.panels import compute_panels, write_panel_files
     from igokg.sources import load_sources
 
     project = _project(args)
@@ -292,19 +324,17 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    import os
-
-    from igokg.push import auth_from_env, push_release
+    from igokg.push import auth_from_settings, push_release
 
     try:
         project = _project(args).with_out(args.out)
-        release_dir, show_progress = project.release_dir, project.show_progress
+        release_dir, show_progress, settings = project.release_dir, project.show_progress, project.settings
     except IgokgError:
         if args.out is None:
             raise
         # A downloaded release needs no checkout around it.
-        release_dir = Path(args.out)
-        show_progress = sys.stderr.isatty() and not os.environ.get("CI")
+        release_dir, settings = Path(args.out), resolve_settings()
+        show_progress = sys.stderr.isatty() and not settings.ci
     with progress_reporter(show_progress) as say:
         report = push_release(
             release_dir,
@@ -312,7 +342,7 @@ def cmd_push(args: argparse.Namespace) -> int:
             graph=args.graph,
             update_endpoint=args.update_endpoint,
             gsp_endpoint=args.gsp_endpoint,
-            auth=auth_from_env(os.environ),
+            auth=auth_from_settings(settings),
             dry_run=args.dry_run,
             progress=say,
             chunk_triples=args.chunk_triples,

@@ -1,5 +1,7 @@
 """Errors are types, raised by the library and caught once, in `cli`.
 
+(`ValidationFailed`, which carries a report, lives beside the report in `igokg.report`.)
+
 Every error carries what a person needs to act on it: the file and line of bad
 input, the entity, the endpoint. Only `cli` turns them into text and exit codes.
 """
@@ -8,17 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from igokg.validate import Report
 
 __all__ = [
     "IgokgError",
     "SourceError",
     "ShapeError",
     "UnsupportedShape",
-    "ValidationFailed",
     "QueryError",
     "RemoteError",
     "PublishError",
@@ -95,16 +92,6 @@ class UnsupportedShape(IgokgError):
 
     def __str__(self) -> str:
         return f"shape {self.shape} uses {self.feature}, which the fast engine does not compile"
-
-
-class ValidationFailed(IgokgError):
-    """The data is readable but violates the shapes or the project's checks."""
-
-    exit_code = 1
-
-    def __init__(self, report: "Report") -> None:
-        self.report = report
-        super().__init__(f"{report.violation_count} violation(s); nothing was published")
 
 
 @dataclass

@@ -26,6 +26,11 @@ DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
 VANN = "http://purl.org/vocab/vann/"
 
+#: The dataset this project publishes: VoID and DCAT describe it, push loads it into this graph.
+DATASET_IRI = BASE + "dataset"
+#: The licence of the ontology and the data.
+LICENSE_DATA = "https://creativecommons.org/licenses/by/4.0/"
+
 RDF_TYPE = RDF + "type"
 OWL_SAMEAS = OWL + "sameAs"
 
@@ -52,6 +57,10 @@ PREFIXES: dict[str, str] = {
     "spdx": SPDX,
     "vann": VANN,
 }
+
+
+#: Every prefix above as SPARQL PREFIX declarations, to put before a query body.
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 def compact(iri: str) -> str:

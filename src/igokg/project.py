@@ -1,7 +1,8 @@
 """One place decides paths and settings.
 
 A `Project` is resolved once (by the CLI, or by a test) and passed down; no other
-module reads the environment or the working directory.
+module reads the environment or the working directory. `Settings` are the environment
+variables the project knows, read once (see `Settings.from_env` for the list).
 """
 
 from __future__ import annotations
@@ -16,23 +17,60 @@ from typing import Mapping
 
 from igokg import __version__
 from igokg.errors import SourceError
-from igokg.namespaces import BASE
 
-__all__ = ["Project"]
+__all__ = ["Project", "Settings", "resolve_settings"]
 
 # Where the input lives, relative to the project root: the layout people edit.
 INPUT_DIRS = ("ontology", "shapes", "data", "seeds")
 
 
 @dataclass(frozen=True)
+class Settings:
+    """What the environment says, read in one place.
+
+    - `IGOKG_PUSH_USER`, `IGOKG_PUSH_PASSWORD`, `IGOKG_PUSH_AUTH` (basic|digest),
+      `IGOKG_PUSH_TOKEN` (bearer): credentials for `igokg push`; never printed.
+    - `IGOKG_WIKIDATA_CONTACT`: who Wikimedia can write to about our queries (User-Agent).
+    - `IGOKG_SOURCE_MIRROR`: a folder holding the pinned third-party files, for offline builds.
+    - `CI`: set by CI services; no progress display there.
+    """
+
+    push_user: str = ""
+    push_password: str = field(default="", repr=False)
+    push_auth: str = ""
+    push_token: str = field(default="", repr=False)
+    wikidata_contact: str = ""
+    source_mirror: Path | None = None
+    ci: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+        mirror = env.get("IGOKG_SOURCE_MIRROR", "").strip()
+        return cls(
+            push_user=env.get("IGOKG_PUSH_USER", ""),
+            push_password=env.get("IGOKG_PUSH_PASSWORD", ""),
+            push_auth=env.get("IGOKG_PUSH_AUTH", "").strip().lower(),
+            push_token=env.get("IGOKG_PUSH_TOKEN", ""),
+            wikidata_contact=env.get("IGOKG_WIKIDATA_CONTACT", "").strip(),
+            source_mirror=Path(mirror) if mirror else None,
+            ci=bool(env.get("CI")),
+        )
+
+
+def resolve_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from `env`, or from the process environment (for commands run outside a project)."""
+    return Settings.from_env(os.environ if env is None else env)
+
+
+@dataclass(frozen=True)
 class Project:
     root: Path
-    base_iri: str = BASE
     version: str = __version__
     #: Seconds since the epoch that date the release; never the wall clock.
     source_date_epoch: int | None = None
     show_progress: bool = False
     out_dir: Path | None = None
+    settings: Settings = field(default_factory=Settings)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -57,9 +95,10 @@ class Project:
                 hint="run the command inside a checkout of igokg, or pass --root DIR",
             )
         epoch = _epoch_from(env.get("SOURCE_DATE_EPOCH"), found)
+        settings = Settings.from_env(env)
         if interactive is None:
-            interactive = sys.stderr.isatty() and not env.get("CI")
-        return cls(root=found, source_date_epoch=epoch, show_progress=bool(interactive))
+            interactive = sys.stderr.isatty() and not settings.ci
+        return cls(root=found, source_date_epoch=epoch, show_progress=bool(interactive), settings=settings)
 
     def with_out(self, out: Path | str | None) -> "Project":
         return replace(self, out_dir=Path(out) if out is not None else None)

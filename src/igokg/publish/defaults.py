@@ -1,0 +1,39 @@
+"""The writers of a release, in the order they run.
+
+A writer is a callable `writer(build) -> list[Written]` (see `igokg.release.Writer`). The
+order is the contract: the content first, then VoID (which describes the distributions
+written before it), then the site (which shows them all), then CHANGES against the previous
+release. A writer from another stage (the Wikidata diff) is passed in by the caller as `extra`.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from igokg.publish.panels import write_panels
+from igokg.publish.site import write_site
+from igokg.publish.void import write_void
+from igokg.publish.writers.changes import write_changes
+from igokg.publish.writers.jsonld import write_jsonld_dump
+from igokg.publish.writers.ntriples import write_ntriples_dump
+from igokg.publish.writers.queries import write_query_results
+from igokg.publish.writers.schema import write_schema
+from igokg.publish.writers.turtle import write_turtle_dump
+from igokg.release import Writer
+
+__all__ = ["default_writers"]
+
+
+def default_writers(extra: Sequence[Writer] = ()) -> list[Writer]:
+    return [
+        write_ntriples_dump,
+        write_turtle_dump,
+        write_jsonld_dump,
+        write_schema,
+        write_query_results,
+        write_panels,
+        *extra,
+        write_void,
+        write_site,  # its landing page lists every download written before it
+        write_changes,
+    ]

@@ -1,0 +1,257 @@
+"""Membership panels in the Correlates of War (COW) IGO layout: codes, cell rules and tables.
+
+The cell rules follow the graph's time model (ontology/igo.ttl): an igo:Membership has a
+role, an igo:startDate / igo:endDate only where a source dates them, and attestations that
+say when a source listed it as current (igo:attestedAt). A panel never fills a gap the
+sources leave: a year without evidence is -9 (missing), never 0. docs/panels.md states the
+rules for people; `CELL_RULES` states them in every data dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from igokg.namespaces import BASE, IGO
+
+#: COW code for a year on which the graph holds no evidence.
+MISSING = -9
+
+#: The COW IGO codes the panels use, with what each means here.
+CODES: dict[int, tuple[str, str]] = {
+    1: ("full member", "Full membership: the state holds the role igo:Member (igo:FoundingMember implies it)."),
+    2: (
+        "associate member",
+        "Associate membership. The ontology has no associate role and the graph records none, "
+        "so no cell carries this code now; it stays in the list so that the codes are COW's.",
+    ),
+    3: ("observer", "Observer: the state holds the role igo:Observer."),
+    0: (
+        "no membership",
+        "The graph positively says the state was not a member, associate or observer that year: "
+        "the year lies after the end date (igo:endDate) of its membership, or the state held only "
+        "the role igo:DialoguePartner (a status below observer, for which COW has no code).",
+    ),
+    MISSING: (
+        "missing",
+        "No evidence: no membership of the state in the IGO covers the year. Not a statement of "
+        "non-membership.",
+    ),
+}
+
+#: Role -> code. Memberships with a role outside this table are not coded.
+ROLE_CODES: dict[str, int] = {
+    IGO + "Member": 1,
+    IGO + "FoundingMember": 1,
+    IGO + "Observer": 3,
+    IGO + "DialoguePartner": 0,
+}
+
+# When several memberships of one state in one IGO cover a year, the strongest code wins.
+_STRENGTH = {1: 4, 2: 3, 3: 2, 0: 1, MISSING: 0}
+
+#: The cell rules, as they stand in every data dictionary (rdfs:comment).
+CELL_RULES: tuple[str, ...] = (
+    "A cell (IGO, state, year) is coded from the igo:Membership nodes with igo:member the state "
+    "and igo:organization the IGO. Dates are compared by their year (the first four characters of "
+    "the xsd:date, xsd:gYearMonth or xsd:gYear), so a membership that starts or ends in a month "
+    "or on a day covers that whole year.",
+    "A membership with igo:startDate S and igo:endDate E covers the years S to E.",
+    "A membership with igo:startDate S and no igo:endDate covers the years from S up to the "
+    "evidence horizon: the latest year of any membership evidence in the graph (start, end or "
+    "attestation date). No source in the graph says such a membership ended; after the horizon "
+    "the graph knows nothing, so later years (with --to) are -9.",
+    "A membership with igo:endDate E and no igo:startDate covers the year E and the years of its "
+    "dated attestations; earlier years without an attestation are -9, because the graph does not "
+    "say when it began.",
+    "A membership known only from attestations (igo:attestation with igo:attestedAt, no start "
+    "and no end) covers the years of those dates and no other year.",
+    "Years after the igo:endDate of a membership, up to the evidence horizon, are coded 0 (no "
+    "membership) unless another membership covers them. Years before a start date are not 0 but -9: a state that joins has "
+    "often held another status before (Belarus was an SCO dialogue partner from 2010 and an "
+    "observer from 2015 before it joined in 2024, seeds/reference/facts.md), which the graph need "
+    "not record.",
+    "A covered year takes the code of the membership's role: igo:Member or igo:FoundingMember 1, "
+    "igo:Observer 3, igo:DialoguePartner 0. If several memberships cover a year, the strongest "
+    "code wins: 1 over 2 over 3 over 0.",
+    "A year that no membership covers is -9 (missing), never 0.",
+    "Every coded cell (any code but -9) has at least one row in panels/evidence.csv naming the "
+    "membership, the attestation, its source document, the seed file and the verbatim quote.",
+)
+
+#: The files `write_panel_files` writes under `<out>/panels/`, in order.
+PANEL_FILES = ("igo_year.csv", "state_year.csv", "dyad_year.csv", "evidence.csv")
+
+_CSVW = "http://www.w3.org/ns/csvw"
+_DATASET = BASE + "dataset"
+_SCHEME = "#cow-codes"
+_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+_DOCS = "docs/panels.md"
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True, order=True)
+class Entity:
+    """A state or an IGO as it names a row or a column."""
+
+    slug: str
+    iri: str
+    qid: str = ""  # from owl:sameAs wd:Q…, which the graph carries only when verified
+    label: str = ""
+
+    @property
+    def column(self) -> str:
+        """The stable column name: `russia_Q159`, or the bare slug without a QID."""
+        return f"{self.slug}_{self.qid}" if self.qid else self.slug
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """One reason for one coded cell: a membership and one of its attestations."""
+
+    igo: str
+    state: str
+    year: int
+    code: int
+    basis: str  # period | attested | end | after-end
+    membership: str
+    role: str
+    start_date: str
+    end_date: str
+    attestation: str
+    attested_at: str
+    source: str
+    source_file: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class _Attestation:
+    iri: str
+    attested_at: str
+    source: str
+    source_file: str
+    quote: str
+
+    @property
+    def year(self) -> int | None:
+        return _year(self.attested_at)
+
+
+@dataclass
+class _Membership:
+    iri: str
+    state: str
+    igo: str
+    roles: set[str] = field(default_factory=set)
+    start: str = ""
+    end: str = ""
+    attestations: list[_Attestation] = field(default_factory=list)
+
+    @property
+    def code(self) -> int | None:
+        codes = [ROLE_CODES[r] for r in self.roles if r in ROLE_CODES]
+        return max(codes, key=_STRENGTH.__getitem__) if codes else None
+
+    @property
+    def role(self) -> str:
+        """The role that decides the code, compacted (igo:Member before igo:FoundingMember)."""
+        code = self.code
+        for iri in ROLE_CODES:
+            if iri in self.roles and ROLE_CODES[iri] == code:
+                return "igo:" + iri[len(IGO):]
+        return ""
+
+    def evidence_years(self) -> set[int]:
+        years = {_year(self.start), _year(self.end)} | {a.year for a in self.attestations}
+        return {y for y in years if y is not None}
+
+
+@dataclass(frozen=True)
+class Panels:
+    """The COW panels of one graph over a span of years; `write_panel_files` writes them."""
+
+    years: tuple[int, ...]
+    igos: tuple[Entity, ...]
+    states: tuple[Entity, ...]
+    horizon: int | None  # the latest year of any membership evidence in the graph
+    cells: dict[tuple[str, str, int], int]  # (igo slug, state slug, year) -> code; -9 cells left out
+    evidence: tuple[Evidence, ...]
+
+    def code(self, igo: str, state: str, year: int) -> int:
+        """The COW code of `state` in `igo` (slugs) in `year`."""
+        return self.cells.get((igo, state, year), MISSING)
+
+    def members(self, igo: str, year: int, code: int = 1) -> list[str]:
+        """Slugs of the states holding `code` in `igo` in `year`, sorted."""
+        return [s.slug for s in self.states if self.code(igo, s.slug, year) == code]
+
+    # Tables: header + rows, every value a string as it stands in the CSV --------------
+    def igo_year(self) -> tuple[list[str], list[list[str]]]:
+        header = ["igo", "igo_qid", "year"] + [s.column for s in self.states]
+        rows = [
+            [i.slug, i.qid, str(y)] + [str(self.code(i.slug, s.slug, y)) for s in self.states]
+            for i in self.igos
+            for y in self.years
+        ]
+        return header, rows
+
+    def state_year(self) -> tuple[list[str], list[list[str]]]:
+        header = ["state", "state_qid", "cow_ccode", "year"] + [i.column for i in self.igos]
+        rows = [
+            [s.slug, s.qid, "", str(y)] + [str(self.code(i.slug, s.slug, y)) for i in self.igos]
+            for s in self.states
+            for y in self.years
+        ]
+        return header, rows
+
+    def dyad_year(self) -> tuple[list[str], list[list[str]]]:
+        """Pairs of states (a < b by slug) per year: IGOs in which both are full members (code 1).
+
+        An IGO is undetermined for a pair when neither state is known to be outside full
+        membership (no 0, 2 or 3) and at least one of them is -9: the pair may share it.
+        """
+        header = [
+            "state_a", "state_b", "year", "state_a_qid", "state_b_qid", "cow_ccode_a", "cow_ccode_b",
+            "shared_count", "shared_igos", "undetermined_count", "undetermined_igos",
+        ]
+        # Per state and year: the IGOs it is a full member of, and those where it may be
+        # (1 or -9); then each pair is two set intersections instead of a loop over IGOs.
+        order = {i.slug: n for n, i in enumerate(self.igos)}
+        full: dict[tuple[str, int], frozenset[str]] = {}
+        maybe: dict[tuple[str, int], frozenset[str]] = {}
+        for s in self.states:
+            for y in self.years:
+                codes = {i.slug: self.code(i.slug, s.slug, y) for i in self.igos}
+                full[s.slug, y] = frozenset(i for i, c in codes.items() if c == 1)
+                maybe[s.slug, y] = frozenset(i for i, c in codes.items() if c in (1, MISSING))
+        rows = []
+        for a, b in combinations(self.states, 2):  # states are sorted by slug, so a < b
+            for y in self.years:
+                shared = sorted(full[a.slug, y] & full[b.slug, y], key=order.__getitem__)
+                unknown = sorted((maybe[a.slug, y] & maybe[b.slug, y]) - set(shared), key=order.__getitem__)
+                rows.append(
+                    [a.slug, b.slug, str(y), a.qid, b.qid, "", "",
+                     str(len(shared)), ";".join(shared), str(len(unknown)), ";".join(unknown)]
+                )
+        return header, rows
+
+    def evidence_table(self) -> tuple[list[str], list[list[str]]]:
+        header = [
+            "igo", "state", "year", "code", "basis", "membership", "role", "start_date", "end_date",
+            "attestation", "attested_at", "source", "source_file", "quote",
+        ]
+        rows = [
+            [e.igo, e.state, str(e.year), str(e.code), e.basis, e.membership, e.role, e.start_date,
+             e.end_date, e.attestation, e.attested_at, e.source, e.source_file, e.quote]
+            for e in self.evidence
+        ]
+        return header, rows
+
+
+def _year(value: str) -> int | None:
+    m = re.match(r"^(\d{4})", value or "")
+    return int(m.group(1)) if m else None

@@ -1,0 +1,128 @@
+"""Values as the templates see them: links between pages, terms, attestations, memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from igokg.namespaces import (
+    IGO,
+    ONTOLOGY,
+    WD,
+    XSD,
+    compact,
+)
+from igokg.publish.site.graph import (
+    ROLE_KEY,
+    ROLE_ORDER,
+    ROLE_WORDS,
+    Graph,
+    _parent,
+    _slug,
+)
+
+
+class Links:
+    """Relative links from a page at a given depth (0: top level, 1: id/)."""
+
+    def __init__(self, g: Graph, root: str, entities: set[str]):
+        self.g = g
+        self.root = root
+        self.entities = entities
+
+    def entity(self, iri: str) -> str | None:
+        base = _parent(iri)
+        if base in self.entities:
+            frag = iri[len(base):]
+            return f"{self.root}id/{_slug(base)}.html{frag}"
+        if iri.startswith(IGO):
+            return f"{self.root}ontology.html#{iri[len(IGO):]}"
+        if iri == ONTOLOGY:
+            return f"{self.root}ontology.html"
+        return None
+
+    def term(self, term: object) -> dict:
+        """A template value: {kind, text, href?, iri?, datatype?}."""
+        if isinstance(term, ox.NamedNode):
+            iri = term.value
+            href = self.entity(iri)
+            if href:
+                return {"kind": "link", "text": self.g.label(iri), "href": href, "iri": iri}
+            return {"kind": "external", "text": self.g.label(iri) if iri.startswith(WD) else compact(iri).strip("<>"),
+                    "href": iri, "iri": iri}
+        if isinstance(term, ox.Literal):
+            dt = term.datatype.value if term.datatype is not None else None
+            note = ""
+            if dt in (XSD + "date", XSD + "gYearMonth", XSD + "gYear"):
+                note = {XSD + "date": "day", XSD + "gYearMonth": "month", XSD + "gYear": "year"}[dt]
+            return {"kind": "literal", "text": term.value, "lang": term.language, "precision": note}
+        return {"kind": "literal", "text": str(term), "lang": None, "precision": ""}
+
+
+def _attestations(g: Graph, links: Links, node: str) -> list[dict]:
+    out = []
+    for att in g.iris(node, IGO + "attestation"):
+        source = g.first(att, IGO + "source")
+        out.append(
+            {
+                "iri": att,
+                "href": links.entity(att) if "#" not in att else None,
+                "date": g.first(att, IGO + "attestedAt"),
+                "source": links.term(ox.NamedNode(source)) if source else None,
+                "quote": g.first(att, IGO + "quote") or "",
+            }
+        )
+    out.sort(key=lambda a: (a["date"] or "9999", a["source"]["text"] if a["source"] else "", a["quote"]))
+    return out
+
+
+def _roles(g: Graph, m: str) -> list[str]:
+    return [ROLE_KEY[r] for r in ROLE_ORDER if r in g.iris(m, IGO + "role")] or ["member"]
+
+
+@dataclass
+class MembershipInfo:
+    iri: str
+    member: str
+    org: str
+    role: str  # the strongest role: founding, member, observer, partner
+    start: str | None
+    end: str | None
+    attested: list[str]  # attestation dates, sorted
+    attestations: list[dict]
+
+
+def _memberships(g: Graph, links: Links) -> list[MembershipInfo]:
+    out = []
+    for s in g.instances(IGO + "Membership"):
+        member, org = g.first(s, IGO + "member"), g.first(s, IGO + "organization")
+        if not member or not org:
+            continue
+        atts = _attestations(g, links, s)
+        out.append(
+            MembershipInfo(
+                iri=s,
+                member=member,
+                org=org,
+                role=_roles(g, s)[0],
+                start=g.first(s, IGO + "startDate"),
+                end=g.first(s, IGO + "endDate"),
+                attested=sorted({a["date"] for a in atts if a["date"]}),
+                attestations=atts,
+            )
+        )
+    return out
+
+
+def _membership_sentence(g: Graph, links: Links, m: MembershipInfo) -> list:
+    """'Armenia is a member of the CSTO, since 2001' as parts: text, and links to the entities."""
+    org = dict(links.term(ox.NamedNode(m.org)), text=g.short(m.org))
+    parts: list = [links.term(ox.NamedNode(m.member)), f" is {ROLE_WORDS[m.role]} of the ", org]
+    if m.start and m.end:
+        parts.append(f", from {m.start} to {m.end}")
+    elif m.start:
+        parts.append(f", since {m.start}")
+    elif m.end:
+        parts.append(f", until {m.end}")
+    return parts

@@ -1,0 +1,150 @@
+"""Stage: publish (site). Write the browsable, static part of a release."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from igokg.namespaces import (
+    BASE,
+    IGO,
+    compact,
+)
+from igokg.publish.site.entities import _entity_page, _write_data_files
+from igokg.publish.site.graph import _entity_iris, _index, _slug
+from igokg.publish.site.links import Links, _memberships
+from igokg.publish.site.ontology_doc import _ontology_terms
+from igokg.publish.site.pictures import matrix_data, timeline_data
+from igokg.publish.site.queries import _downloads, _queries
+from igokg.release import Written
+from igokg.sources import Sources
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("igokg", "templates"),
+        autoescape=select_autoescape(["html", "svg", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["compact"] = compact
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    return env
+
+
+class _Files:
+    """Writes the site's files and remembers each as `Written` (path, media type)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: list[Written] = []
+
+    def add(self, rel: str, media_type: str) -> Path:
+        self.written.append(Written(rel, media_type))
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def text(self, rel: str, text: str) -> None:
+        media = {".html": "text/html", ".svg": "image/svg+xml"}[Path(rel).suffix]
+        self.add(rel, media).write_bytes(text.encode("utf-8"))
+
+
+def write_site(build) -> list[Written]:
+    """Release writer: the static site (see the package docstring for the files)."""
+    return render_site(build.sources, build.out, build.written)
+
+
+def render_site(sources: Sources, out: Path, before: list[Written] = ()) -> list[Written]:
+    """Write the static site into `out`; `before` is what the release holds already (the
+    downloads the landing page lists)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = _Files(out)
+    _write = files.text
+    project = sources.project
+    g = _index(sources)
+    entities = _entity_iris(g)
+    entity_set = set(entities)
+    top = Links(g, "", entity_set)
+    deep = Links(g, "../", entity_set)
+    memberships = _memberships(g, top)
+    deep_memberships = _memberships(g, deep)  # the same, with links from id/
+    env = _environment()
+    downloads = _downloads(out, before)
+
+    common = {
+        "version": project.version,
+        "issued": project.issued,
+        "base_iri": BASE,
+    }
+
+    # Pictures: files at the top level, and the same drawings inline on the pages.
+    orgs = sorted({m.org for m in memberships}, key=lambda o: (g.short(o), o))
+    svg_timeline = env.get_template("site_timeline.svg")
+    svg_matrix = env.get_template("site_matrix.svg")
+    inline_timelines: dict[str, str] = {}
+    for org in orgs:
+        _write(f"timeline-{_slug(org)}.svg",
+               svg_timeline.render(t=timeline_data(g, org, memberships, "", top), standalone=True))
+        inline_timelines[org] = svg_timeline.render(t=timeline_data(g, org, memberships, "../", deep), standalone=False)
+    _write("matrix.svg", svg_matrix.render(m=matrix_data(g, memberships, ""), standalone=True))
+    inline_matrix = svg_matrix.render(m=matrix_data(g, memberships, ""), standalone=False)
+
+    # Entity pages and their data.
+    page = env.get_template("site_entity.html")
+    for iri in entities:
+        ctx = _entity_page(g, deep, iri, deep_memberships)
+        _write(f"id/{ctx['slug']}.html", page.render(
+            root="../", e=ctx, timeline=inline_timelines.get(iri), timeline_file=(
+                f"../timeline-{_slug(iri)}.svg" if iri in inline_timelines else None), **common))
+        _write_data_files(g, iri, files)
+
+    # Index of entities, by class.
+    by_class: dict[str, list[str]] = {}
+    for iri in entities:
+        for t in g.types(iri):
+            by_class.setdefault(t, []).append(iri)
+    classes = [
+        {"class": top.term(ox.NamedNode(c)), "count": len(members),
+         "entities": [top.term(ox.NamedNode(e)) for e in sorted(members, key=lambda e: (g.label(e), e))]}
+        for c, members in sorted(by_class.items(), key=lambda kv: (g.label(kv[0]), kv[0]))
+    ]
+    _write("entities.html", env.get_template("site_entities.html").render(root="", classes=classes, **common))
+
+    # Landing page.
+    sources_count = len(by_class.get(IGO + "SourceDocument", []))
+    org_rows = [
+        {"org": top.term(ox.NamedNode(o)), "short": g.short(o),
+         "members": len({m.member for m in memberships if m.org == o and m.role in ("founding", "member")}),
+         "observers": len({m.member for m in memberships if m.org == o and m.role in ("observer", "partner")}),
+         "timeline": f"timeline-{_slug(o)}.svg"}
+        for o in orgs
+    ]
+    other_orgs = [top.term(ox.NamedNode(o)) for o in sorted(by_class.get(IGO + "IntergovernmentalOrganization", []),
+                                                          key=lambda o: (g.label(o), o)) if o not in orgs]
+    year = (project.issued or "")[:4]
+    _write("index.html", env.get_template("site_index.html").render(
+        root="", triples=len(g.facts), entity_count=len(entities), classes=classes,
+        memberships=len(memberships), sources_count=sources_count, orgs=org_rows, other_orgs=other_orgs,
+        downloads=downloads, matrix=inline_matrix, year=year, **common))
+
+    # Ontology documentation.
+    header, sections = _ontology_terms(g, top)
+    _write("ontology.html", env.get_template("site_ontology.html").render(
+        root="", header=header, sections=sections,
+        downloads=[d["name"] for d in downloads if d["name"].startswith("ontology.")], **common))
+
+    # Example queries.
+    _write("queries.html", env.get_template("site_queries.html").render(
+        root="", queries=_queries(sources, out, g, top), **common))
+
+    # Style sheet.
+    css = resources.files("igokg").joinpath("static/site.css").read_bytes()
+    files.add("static/site.css", "text/css").write_bytes(css)
+    return files.written

@@ -1,0 +1,145 @@
+"""VoID and DCAT: the release describes itself — counts, partitions, the Wikidata linkset and
+every distribution, generated from what the writers said they wrote (so a new writer cannot
+be forgotten here)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+import pyoxigraph as ox
+
+from igokg.namespaces import (
+    BASE,
+    DATASET_IRI,
+    DCAT,
+    DCT,
+    ID,
+    IGO,
+    LICENSE_DATA,
+    OWL_SAMEAS,
+    RDF_TYPE,
+    SPDX,
+    VOID,
+    WD,
+    XSD,
+    compact,
+)
+from igokg.publish.writers.turtle import write_turtle
+from igokg.release import VOID_NAME, Written, sha256_file
+
+__all__ = ["write_void"]
+
+WIKIDATA_DATASET = "https://www.wikidata.org/"
+IANA = "https://www.iana.org/assignments/media-types/"
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _lit(value, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
+    if lang:
+        return ox.Literal(str(value), language=lang)
+    if datatype:
+        return ox.Literal(str(value), datatype=_n(datatype))
+    return ox.Literal(str(value))
+
+
+def _slug(iri: str) -> str:
+    shown = compact(iri)
+    return shown.replace(":", "-") if not shown.startswith("<") else hashlib.sha256(iri.encode()).hexdigest()[:12]
+
+
+def write_void(build) -> list[Written]:
+    project = build.project
+    triples = build.facts()
+    d = _n(DATASET_IRI)
+    t: list[ox.Triple] = []
+
+    def add(s, p, o):
+        t.append(ox.Triple(s, _n(p), o))
+
+    add(d, RDF_TYPE, _n(VOID + "Dataset"))
+    add(d, RDF_TYPE, _n(DCAT + "Dataset"))
+    add(d, DCT + "title", _lit("igokg: the open knowledge graph of intergovernmental organizations", lang="en"))
+    add(
+        d,
+        DCT + "description",
+        _lit(
+            "Intergovernmental organizations, their memberships (with roles and dates), agreements, events and "
+            "office holders, every fact linked to Wikidata and to the source sentence that states it.",
+            lang="en",
+        ),
+    )
+    add(d, DCT + "license", _n(LICENSE_DATA))
+    add(d, DCAT + "version", _lit(project.version))
+    add(d, "http://www.w3.org/2002/07/owl#versionInfo", _lit(project.version))
+    if project.issued:
+        add(d, DCT + "issued", _lit(project.issued, XSD + "date"))
+    add(d, VOID + "uriSpace", _lit(ID))
+    add(d, VOID + "vocabulary", _n(IGO))
+    add(d, VOID + "exampleResource", _n(ID + "csto"))
+    add(d, VOID + "exampleResource", _n(ID + "membership-sco-india"))
+    add(d, DCT + "conformsTo", _n(BASE + "shapes"))
+
+    subjects = {x.subject for x in triples}
+    typed = Counter(x.object.value for x in triples if x.predicate.value == RDF_TYPE)
+    by_property = Counter(x.predicate.value for x in triples)
+    entities = {x.subject for x in triples if x.predicate.value == RDF_TYPE and x.subject.value.startswith(ID) and "#" not in x.subject.value}
+    add(d, VOID + "triples", _lit(len(triples), XSD + "integer"))
+    add(d, VOID + "entities", _lit(len(entities), XSD + "integer"))
+    add(d, VOID + "distinctSubjects", _lit(len(subjects), XSD + "integer"))
+    add(d, VOID + "distinctObjects", _lit(len({x.object for x in triples}), XSD + "integer"))
+    add(d, VOID + "properties", _lit(len(by_property), XSD + "integer"))
+    add(d, VOID + "classes", _lit(len(typed), XSD + "integer"))
+    for cls, n in sorted(typed.items()):
+        part = _n(f"{DATASET_IRI}/class/{_slug(cls)}")
+        add(d, VOID + "classPartition", part)
+        add(part, VOID + "class", _n(cls))
+        add(part, VOID + "entities", _lit(n, XSD + "integer"))
+    for prop, n in sorted(by_property.items()):
+        part = _n(f"{DATASET_IRI}/property/{_slug(prop)}")
+        add(d, VOID + "propertyPartition", part)
+        add(part, VOID + "property", _n(prop))
+        add(part, VOID + "triples", _lit(n, XSD + "integer"))
+
+    links = [x for x in triples if x.predicate.value == OWL_SAMEAS and x.object.value.startswith(WD)]
+    ls = _n(DATASET_IRI + "/wikidata-links")
+    add(ls, RDF_TYPE, _n(VOID + "Linkset"))
+    add(ls, DCT + "title", _lit("owl:sameAs links to Wikidata (verified QIDs only)", lang="en"))
+    add(ls, VOID + "subjectsTarget", d)
+    add(ls, VOID + "objectsTarget", _n(WIKIDATA_DATASET))
+    add(ls, VOID + "linkPredicate", _n(OWL_SAMEAS))
+    add(ls, VOID + "triples", _lit(len(links), XSD + "integer"))
+    add(d, VOID + "subset", ls)
+    add(_n(WIKIDATA_DATASET), RDF_TYPE, _n(VOID + "Dataset"))
+    add(_n(WIKIDATA_DATASET), VOID + "sparqlEndpoint", _n("https://query.wikidata.org/sparql"))
+    add(_n(WIKIDATA_DATASET), VOID + "uriSpace", _lit(WD))
+
+    for w in build.written:
+        if not w.distribution:
+            continue
+        path = build.out / w.path
+        dist = _n(f"{DATASET_IRI}/distribution/{w.path}")
+        add(d, DCAT + "distribution", dist)
+        add(dist, RDF_TYPE, _n(DCAT + "Distribution"))
+        if w.title:
+            add(dist, DCT + "title", _lit(w.title, lang="en"))
+        add(dist, DCAT + "downloadURL", _n(BASE + w.path))
+        add(dist, DCAT + "mediaType", _n(IANA + w.media_type))
+        if w.compress:
+            add(dist, DCAT + "compressFormat", _n(IANA + w.compress))
+        add(dist, DCT + "license", _n(LICENSE_DATA))
+        add(dist, DCAT + "byteSize", _lit(path.stat().st_size, XSD + "nonNegativeInteger"))
+        checksum = _n(f"{DATASET_IRI}/distribution/{w.path}#sha256")
+        add(dist, SPDX + "checksum", checksum)
+        add(checksum, RDF_TYPE, _n(SPDX + "Checksum"))
+        add(checksum, SPDX + "algorithm", _n(SPDX + "checksumAlgorithm_sha256"))
+        add(checksum, SPDX + "checksumValue", _lit(sha256_file(path), XSD + "hexBinary"))
+        if w.media_type == "application/n-triples":
+            add(d, VOID + "dataDump", _n(BASE + w.path))
+
+    header = "VoID and DCAT description of this release: counts, partitions, the Wikidata linkset, distributions."
+    write_turtle(t, build.out / VOID_NAME, header=header)
+    return [Written(VOID_NAME, "text/turtle", "VoID and DCAT description of this release")]

@@ -1,0 +1,117 @@
+"""HTTP for push: stdlib urllib, one code path for every request, credentials redacted from errors."""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from igokg.errors import RemoteError
+from igokg.push.auth import Auth, _redact_url
+
+# --------------------------------------------------------------------------- HTTP
+
+
+#: Seconds before a request to the store gives up.
+TIMEOUT = 300.0
+
+
+class _Client:
+    """Every request of a push goes through here: auth, timeouts, errors, redaction."""
+
+    def __init__(self, auth: Auth, timeout: float = TIMEOUT) -> None:
+        self.auth = auth
+        self.timeout = timeout
+        handlers: list[urllib.request.BaseHandler] = []
+        if auth.scheme == "digest":
+            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            self._mgr = mgr
+            handlers.append(urllib.request.HTTPDigestAuthHandler(mgr))
+        self.opener = urllib.request.build_opener(*handlers)
+        self._registered: set[str] = set()
+
+    def redact(self, text: str) -> str:
+        for s in self.auth.secrets():
+            text = text.replace(s, "[redacted]")
+        return text
+
+    def request(self, method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> bytes:
+        headers = dict(headers or {})
+        if self.auth.scheme == "basic":
+            pair = f"{self.auth.user}:{self.auth.password}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+        elif self.auth.scheme == "bearer":
+            headers["Authorization"] = f"Bearer {self.auth.token}"
+        elif self.auth.scheme == "digest":
+            root = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)[:2] + ("/", "", ""))
+            if root not in self._registered:
+                self._mgr.add_password(None, root, self.auth.user, self.auth.password)
+                self._registered.add(root)
+        req = urllib.request.Request(url, data=body, method=method, headers=headers)
+        shown = _redact_url(url.split("?", 1)[0])
+        try:
+            with self.opener.open(req, timeout=self.timeout) as resp:
+                return resp.read()
+        except urllib.error.HTTPError as exc:
+            detail = _error_text(exc)
+            if exc.code in (401, 403):
+                what = (
+                    f"credentials rejected ({self.auth.describe()})"
+                    if exc.code == 401 or self.auth.scheme != "none"
+                    else "writing refused without credentials (a read-only server, or one that needs them)"
+                )
+                raise RemoteError(
+                    shown,
+                    self.redact(
+                        f"{what}; set IGOKG_PUSH_USER and IGOKG_PUSH_PASSWORD "
+                        f"(IGOKG_PUSH_AUTH=digest for Virtuoso's -auth endpoints) or IGOKG_PUSH_TOKEN"
+                        f"{': ' + detail if detail else ''}"
+                    ),
+                    exc.code,
+                ) from None
+            raise RemoteError(shown, self.redact(f"{method} failed: {detail or exc.reason}"), exc.code) from None
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, socket.timeout, OSError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            raise RemoteError(shown, self.redact(f"{method} failed: {reason}")) from None
+
+
+def _error_text(exc: urllib.error.HTTPError) -> str:
+    try:
+        raw = exc.read(2000).decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - the status is the message then
+        return ""
+    text = re.sub(r"<[^>]+>", " ", raw)
+    return re.sub(r"\s+", " ", text).strip()[:300]
+
+
+
+
+def _with_graph(gsp: str, graph: str) -> str:
+    sep = "&" if "?" in gsp else "?"
+    return f"{gsp}{sep}{urllib.parse.urlencode({'graph': graph})}"
+
+
+def count_triples(client: _Client, query_url: str, graph: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    body = urllib.parse.urlencode({"query": query}).encode()
+    raw = client.request(
+        "POST",
+        query_url,
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+    )
+    try:
+        bindings = json.loads(raw)["results"]["bindings"]
+        return int(bindings[0]["n"]["value"]) if bindings else 0
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise RemoteError(_redact_url(query_url), f"answered the count query with something else: {raw[:200]!r}") from None
+
+
+def run_update(client: _Client, update_url: str, update: str) -> None:
+    body = urllib.parse.urlencode({"update": update}).encode()
+    client.request("POST", update_url, body, {"Content-Type": "application/x-www-form-urlencoded"})

@@ -1,0 +1,97 @@
+"""What a query worker does with one request: run it on the store, serialize within a size cap."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from igokg.namespaces import PREFIXES
+from igokg.serve.negotiate import GRAPH_FORMATS, RESULT_FORMATS
+
+
+class _CappedWriter:
+    """A bytes sink that refuses to grow past `limit`: a huge result stops early."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, b: bytes) -> int:
+        self.size += len(b)
+        if self.size > self.limit:
+            raise _TooLarge()
+        self.parts.append(bytes(b))
+        return len(b)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _describe_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
+    """An entity's own triples and those of its skolemized `#` children, sorted."""
+    seen = {iri}
+    todo = [iri]
+    out: list[ox.Triple] = []
+    while todo:
+        subject = ox.NamedNode(todo.pop())
+        for q in store.quads_for_pattern(subject, None, None):
+            out.append(q.triple)
+            o = q.object
+            if isinstance(o, ox.NamedNode) and o.value.startswith(iri + "#") and o.value not in seen:
+                seen.add(o.value)
+                todo.append(o.value)
+    out.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return out
+
+
+def _serialize_graph(triples, media: str, limit: int) -> bytes:
+    w = _CappedWriter(limit)
+    prefixes = PREFIXES if GRAPH_FORMATS[media] in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    ox.serialize(triples, w, GRAPH_FORMATS[media], prefixes=prefixes)
+    return w.getvalue()
+
+
+def _answer(store: ox.Store, msg: tuple, max_result: int) -> tuple[int, str, bytes]:
+    """One request in a worker: (status, content type, body)."""
+    op = msg[0]
+    try:
+        if op == "query":
+            _, text, result_media, graph_media = msg
+            try:
+                result = store.query(text)
+            except SyntaxError as exc:
+                return 400, "text/plain; charset=utf-8", f"malformed query: {exc}\n".encode()
+            if isinstance(result, ox.QueryTriples):
+                if graph_media is None:
+                    return 406, "text/plain; charset=utf-8", _not_acceptable("graph").encode()
+                return 200, graph_media, _serialize_graph(result, graph_media, max_result)
+            if result_media is None:
+                return 406, "text/plain; charset=utf-8", _not_acceptable("results").encode()
+            w = _CappedWriter(max_result)
+            result.serialize(w, RESULT_FORMATS[result_media])
+            return 200, result_media, w.getvalue()
+        if op == "describe":
+            _, iri, media = msg
+            triples = _describe_triples(store, iri)
+            if not triples:
+                return 404, "text/plain; charset=utf-8", f"no data about <{iri}>\n".encode()
+            return 200, media, _serialize_graph(triples, media, max_result)
+        return 500, "text/plain; charset=utf-8", f"unknown operation {op!r}\n".encode()
+    except _TooLarge:
+        return 422, "text/plain; charset=utf-8", (
+            f"the result is larger than this server's limit of {max_result} bytes; add a LIMIT or narrow the query\n"
+        ).encode()
+    except OSError as exc:  # a store read error, or a query evaluation error
+        return 500, "text/plain; charset=utf-8", f"query failed: {exc}\n".encode()
+
+
+def _not_acceptable(kind: str) -> str:
+    offers = RESULT_FORMATS if kind == "results" else GRAPH_FORMATS
+    return "none of the requested media types (Accept) can hold these " + kind + "; offered: " + ", ".join(offers) + "\n"

@@ -1,0 +1,191 @@
+"""The project's own checks: what SHACL cannot see."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from igokg.namespaces import ID, IGO, OWL_SAMEAS, RDF_TYPE, WD, compact
+from igokg.report import Finding
+from igokg.sources import Sources
+from igokg.sources.reference import read_reference
+
+
+def _select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+    res = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in res.variables]
+    return [{n: sol[n] for n in names if sol[n] is not None} for sol in res]
+
+
+PREFIXES = f"PREFIX igo: <{IGO}>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+
+
+def check_sources(sources: Sources) -> list[Finding]:
+    """Each source document names a file that exists and has the recorded sha256."""
+    out: list[Finding] = []
+    root = sources.project.root
+    rows = _select(
+        sources.store,
+        PREFIXES + "SELECT ?src ?file ?sha WHERE { ?src a igo:SourceDocument . OPTIONAL { ?src igo:file ?file } OPTIONAL { ?src igo:sha256 ?sha } }",
+    )
+    for row in rows:
+        src = row["src"].value
+        loc = sources.locate(src, IGO + "file")
+        if "file" not in row:
+            continue  # the shapes report a missing igo:file
+        rel = row["file"].value
+        path = (root / rel).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            out.append(Finding(src, "Violation", "check:source-file", f"source file {rel} does not exist", "igo:file", rel, str(loc or "")))
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if "sha" in row and row["sha"].value != digest:
+            out.append(
+                Finding(
+                    src,
+                    "Violation",
+                    "check:source-sha256",
+                    f"{rel} has changed since it was described (sha256 {digest[:12]}…, recorded {row['sha'].value[:12]}…); "
+                    "seeds are kept byte for byte — restore the file, or re-check every quote and update igo:sha256",
+                    "igo:sha256",
+                    row["sha"].value,
+                    str(sources.locate(src, IGO + "sha256") or ""),
+                )
+            )
+    return out
+
+
+def check_quotes(sources: Sources) -> list[Finding]:
+    """Every quote stands verbatim in the file of the source it cites."""
+    out: list[Finding] = []
+    root = sources.project.root
+    texts: dict[str, str | None] = {}
+    rows = _select(
+        sources.store,
+        PREFIXES + "SELECT ?node ?quote ?src ?file WHERE { ?node igo:quote ?quote . OPTIONAL { ?node igo:source ?src . OPTIONAL { ?src igo:file ?file } } }",
+    )
+    for row in rows:
+        node = row["node"].value
+        quote = row["quote"].value
+        if "src" not in row:
+            continue  # the shapes report a quote without a source
+        if "file" not in row:
+            continue  # the shapes report a source without a file
+        rel = row["file"].value
+        if rel not in texts:
+            path = (root / rel).resolve()
+            try:
+                texts[rel] = path.read_text(encoding="utf-8") if path.is_relative_to(root) else None
+            except (OSError, UnicodeDecodeError):
+                texts[rel] = None
+        text = texts[rel]
+        if text is None:
+            continue  # check_sources reports the missing file
+        if quote not in text:
+            loc = sources.locate(node, quote[:40]) or sources.locate(node)
+            out.append(
+                Finding(
+                    node,
+                    "Violation",
+                    "check:quote-verbatim",
+                    f"quote does not stand verbatim in {rel}: copy the sentence from the file exactly (punctuation and spaces included)",
+                    "igo:quote",
+                    quote if len(quote) <= 80 else quote[:77] + "...",
+                    str(loc or ""),
+                )
+            )
+    return out
+
+
+def check_qids(sources: Sources) -> list[Finding]:
+    """owl:sameAs QIDs are ones the reference verifies, each on one entity only."""
+    reference = read_reference(sources.project.reference_tsv)
+    ref_rel = sources.project.relative(sources.project.reference_tsv)
+    out: list[Finding] = []
+    owners: dict[str, list[str]] = defaultdict(list)
+    for q in sources.store.quads_for_pattern(None, ox.NamedNode(OWL_SAMEAS), None, None):
+        if not isinstance(q.object, ox.NamedNode) or not q.object.value.startswith(WD):
+            continue
+        entity, qid = q.subject.value, q.object.value[len(WD):]
+        owners[qid].append(entity)
+        loc = str(sources.locate(entity, q.object.value) or "")
+        entry = reference.get(qid)
+        if entry is None:
+            out.append(
+                Finding(
+                    entity, "Violation", "check:qid-verified",
+                    f"wd:{qid} is not in {ref_rel}; use only verified QIDs (never guess one) or leave the entity unlinked",
+                    "owl:sameAs", f"wd:{qid}", loc,
+                )
+            )
+        elif entry.confidence == "one-source":
+            out.append(
+                Finding(
+                    entity, "Info", "check:qid-one-source",
+                    f"wd:{qid} ({entry.label}) rests on one source: to verify against Wikidata (igokg wikidata check)",
+                    "owl:sameAs", f"wd:{qid}", loc,
+                )
+            )
+    for qid, entities in owners.items():
+        if len(set(entities)) > 1:
+            for entity in sorted(set(entities)):
+                others = ", ".join(compact(e) for e in sorted(set(entities)) if e != entity)
+                out.append(
+                    Finding(
+                        entity, "Violation", "check:qid-unique",
+                        f"wd:{qid} is also the Wikidata item of {others}; one item identifies one entity",
+                        "owl:sameAs", f"wd:{qid}", str(sources.locate(entity, WD + qid) or ""),
+                    )
+                )
+    return out
+
+
+def check_references(sources: Sources) -> list[Finding]:
+    """Every id: IRI used as an object is described somewhere (has a type)."""
+    rows = _select(
+        sources.store,
+        f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+              ?s ?p ?o . FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{ID}"))
+              FILTER NOT EXISTS {{ ?o a ?type }}
+            }}""",
+    )
+    out = []
+    for row in rows:
+        s, p, o = row["s"].value, row["p"].value, row["o"].value
+        out.append(
+            Finding(
+                s, "Violation", "check:dangling-reference",
+                f"{compact(o)} is used here but described nowhere: fix the spelling or add the entity (with a type)",
+                compact(p), compact(o), str(sources.locate(s, compact(o)) or sources.locate(s) or ""),
+            )
+        )
+    return out
+
+
+def check_vocabulary(sources: Sources) -> list[Finding]:
+    """igo: classes and properties used in the facts are declared by the ontology."""
+    declared = {
+        q.subject.value
+        for q in sources.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None)
+        if q.subject.value.startswith(IGO) and q.graph_name.value.endswith(tuple(sources.ontology_files))
+    }
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for rel in sources.fact_files:
+        for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of(rel)):
+            terms = [q.predicate.value]
+            if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+                terms.append(q.object.value)
+            for term in terms:
+                if term.startswith(IGO) and term not in declared and (q.subject.value, term) not in seen:
+                    seen.add((q.subject.value, term))
+                    out.append(
+                        Finding(
+                            q.subject.value, "Violation", "check:declared-term",
+                            f"{compact(term)} is not a term of the ontology: check the spelling in ontology/igo.ttl",
+                            compact(term), "", str(sources.locate(q.subject.value, compact(term)) or ""),
+                        )
+                    )
+    return out

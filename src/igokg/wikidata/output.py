@@ -1,0 +1,47 @@
+"""Reports written to files (CSV, JSON, QuickStatements), and the release writer of the diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from igokg.release import Written
+from igokg.wikidata.check import CheckReport
+from igokg.wikidata.client import (
+    DEFAULT_ENDPOINT,
+    CacheMiss,
+    WikidataClient,
+    _write_atomic,
+)
+from igokg.wikidata.diff import DiffReport, diff_statements
+from igokg.wikidata.quickstatements import QuickStatementsReport
+
+
+def write_report(report: CheckReport | DiffReport | QuickStatementsReport, out: Path, name: str) -> list[Path]:
+    """Write `<name>.csv` and `<name>.json` (and `<name>.txt` of commands for QuickStatements)
+    into `out`, each atomically."""
+    files = [(out / f"{name}.csv", report.to_csv()), (out / f"{name}.json", report.to_json())]
+    if isinstance(report, QuickStatementsReport):
+        files.append((out / f"{name}.txt", report.to_quickstatements()))
+    for path, text in files:
+        _write_atomic(path, text)
+    return [p for p, _ in files]
+
+
+def write_wikidata_diff(build) -> list[Written]:
+    """Release writer: `wikidata/diff.csv` and `wikidata/diff.json`, from the Wikidata cache
+    only (never the network: a build must not depend on a remote service). Skipped silently
+    when the cache does not hold every answer the diff needs (run `igokg wikidata diff` first).
+    The endpoint whose answers count is Wikidata's, unless the project names another in
+    `extra["wikidata_endpoint"]` (the tests use their fixture server)."""
+    sources = build.sources
+    endpoint = sources.project.extra.get("wikidata_endpoint", DEFAULT_ENDPOINT)
+    client = WikidataClient(endpoint=endpoint, cache_dir=sources.project.cache_dir / "wikidata", offline=True)
+    try:
+        report = diff_statements(sources, client)
+    except CacheMiss:
+        return []
+    paths = write_report(report, Path(build.out) / "wikidata", "diff")
+    media = {".csv": "text/csv", ".json": "application/json"}
+    return [Written(p.relative_to(build.out).as_posix(), media[p.suffix],
+                    f"Differences between the graph and Wikidata ({p.suffix[1:].upper()})", distribution=True)
+            for p in paths]

@@ -1,0 +1,590 @@
+"""Every shape in shapes/igo-shapes.ttl can fail, and fails with the result it promises.
+
+Each case adds a few triples to BASE — a small graph that conforms, with one valid node of
+every class — so that exactly one rule breaks, then asserts the complete list of results
+(focus node, path, value, constraint component, severity, source shape and message) from
+both engines: the fast one (shapes compiled to SPARQL on pyoxigraph) and pySHACL. The
+ontology is loaded alongside, since sh:class follows rdfs:subClassOf.
+
+`test_every_shape_has_a_failing_example` enumerates the shapes file: a node shape, a
+property shape or a SPARQL constraint without a failing case is a defect of the shapes
+(or of this file).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import pytest
+from conftest import ROOT  # noqa: E402
+
+from igokg.project import Project
+from igokg.shacl import (
+    ShaclResult,
+    agree,
+    compile_shapes,
+    run_pyshacl,
+    run_shapes,
+    to_rdflib,
+)
+from igokg.sources import load_sources
+from igokg.validate import validate_graph
+
+SHAPES_FILE = ROOT / "shapes" / "igo-shapes.ttl"
+ONTOLOGY_FILE = ROOT / "ontology" / "igo.ttl"
+
+SH = "http://www.w3.org/ns/shacl#"
+IGOSH = "https://w3id.org/igokg/shapes#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+NS = {
+    "igo": "https://w3id.org/igokg/ontology#",
+    "id": "https://w3id.org/igokg/id/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "wd": "http://www.wikidata.org/entity/",
+    "igosh": IGOSH,
+}
+PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in NS.items())
+
+#: Valid nodes that cases refer to (sources, agents, places, a post, a topic, a series).
+#: It holds no event, membership or other period-bearing node on purpose: pySHACL parses a
+#: SPARQL constraint once per focus node, and every such node would cost each case time.
+BASE = """
+id:src a igo:SourceDocument ; rdfs:label "A source"@en ;
+    igo:file "seeds/source.txt" ;
+    igo:sha256 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" ;
+    dct:language "en" ; dct:issued "2020-11-10"^^xsd:date ;
+    dct:publisher id:news ; igo:datelinePlace id:city .
+id:att a igo:Attestation ; igo:source id:src ; igo:quote "A sentence of the source." ;
+    igo:attestedAt "2020-11"^^xsd:gYearMonth .
+
+id:news a igo:NewsOrganization ; rdfs:label "News"@en ; owl:sameAs wd:Q101 .
+id:org a igo:IntergovernmentalOrganization ; rdfs:label "Org"@en ; owl:sameAs wd:Q102 .
+id:org2 a igo:IntergovernmentalOrganization ; rdfs:label "Org two"@en ; owl:sameAs wd:Q103 .
+id:body a igo:Secretariat ; rdfs:label "Body"@en ; owl:sameAs wd:Q104 ; igo:bodyOf id:org .
+id:state a igo:State ; rdfs:label "State"@en ; owl:sameAs wd:Q105 .
+id:person a igo:Person ; rdfs:label "Person"@en ; owl:sameAs wd:Q106 .
+id:city a igo:Place ; rdfs:label "City"@en ; owl:sameAs wd:Q107 ;
+    igo:country id:state ; igo:capitalOf id:state .
+id:district a igo:Place ; rdfs:label "District"@en ; owl:sameAs wd:Q108 ; igo:locatedIn id:city .
+id:post a igo:Post ; rdfs:label "Post"@en ; igo:postIn id:org .
+id:topic a igo:Topic ; skos:inScheme igo:Topics ; skos:prefLabel "topic"@en .
+id:series a igo:EventSeries ; rdfs:label "Series"@en ; igo:attestation id:att .
+id:sig a igo:Signature ; igo:signatory id:person ; igo:onBehalfOf id:org ; igo:capacity id:post ;
+    igo:attestation id:att .
+"""
+
+#: With BASE, one valid node of every other class the shapes target; together they conform.
+BASE_FACTS = """
+id:membership a igo:Membership ; igo:member id:state ; igo:organization id:org ; igo:role igo:Member ;
+    igo:startDate "2001"^^xsd:gYear ; igo:attestation id:att .
+id:partnership a igo:Partnership ; rdfs:label "Partnership"@en ; igo:partner id:org, id:org2 ;
+    igo:startDate "2007-10"^^xsd:gYearMonth ; igo:basedOn id:mou ; igo:attestation id:att .
+id:mou a igo:MemorandumOfUnderstanding ; rdfs:label "Memorandum"@en ; igo:party id:body, id:org2 ;
+    igo:date "2007-10-05"^^xsd:date ; igo:location id:city ; igo:topic id:topic ;
+    igo:signature id:sig ; igo:attestation id:att .
+id:summit a igo:Summit ; rdfs:label "Summit"@en ;
+    igo:startDate "2018-06-09"^^xsd:date ; igo:endDate "2018-06-10"^^xsd:date ; igo:attestation id:att .
+id:event a igo:Meeting ; rdfs:label "Meeting"@en ; igo:date "2018-06-09"^^xsd:date ;
+    igo:location id:district ; igo:organizer id:org ; igo:chair id:state ; igo:parentEvent id:summit ;
+    igo:inSeries id:series ; igo:topic id:topic ; igo:about id:org ; igo:participation id:part ;
+    igo:attestation id:att .
+id:signing a igo:SigningCeremony ; rdfs:label "Signing"@en ; igo:concerns id:mou ;
+    igo:date "2007-10-05"^^xsd:date ; igo:attestation id:att .
+id:part a igo:Participation ; igo:participant id:person ; igo:capacity id:post ; igo:onBehalfOf id:org ;
+    igo:attestation id:att .
+id:holding a igo:PostHolding ; igo:holder id:person ; igo:post id:post ; igo:attestation id:att .
+id:founding a igo:Founding ; rdfs:label "Founding"@en ; igo:founded id:org ; igo:date "2001"^^xsd:gYear ;
+    igo:attestation id:att .
+"""
+
+#: Complete, valid nodes for cases to start from (the case appends the triple that breaks it).
+SOURCE_X = """id:x a igo:SourceDocument ; rdfs:label "X"@en ; igo:file "seeds/x.txt" ;
+    igo:sha256 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" ; dct:language "en" """
+MEMBERSHIP_X = """id:x a igo:Membership ; igo:member id:state ; igo:organization id:org2 ; igo:role igo:Observer ;
+    igo:attestation id:att """
+EVENT_X = """id:x a igo:Meeting ; rdfs:label "X"@en ; igo:attestation id:att """
+AGREEMENT_X = """id:x a igo:MemorandumOfUnderstanding ; rdfs:label "X"@en ; igo:attestation id:att """
+SIGNATURE_X = """id:x a igo:Signature ; igo:attestation id:att """
+PARTICIPATION_X = """id:ev a igo:Interview ; rdfs:label "Ev"@en ; skos:note "Undated."@en ; igo:attestation id:att ; igo:participation id:x .
+    id:x a igo:Participation ; igo:attestation id:att """
+PLACE_X = """id:x a igo:Place ; rdfs:label "X"@en ; owl:sameAs wd:Q900 """
+
+
+def iri(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    return f"<{NS[prefix]}{local}>"
+
+
+def term(value: str | None) -> str | None:
+    """`id:x` -> <…>; a literal in N-Triples syntax is kept as it is."""
+    if value is None or value.startswith('"') or value.startswith("<"):
+        return value
+    return iri(value)
+
+
+@dataclass
+class Expect:
+    """One expected result; `shape` is a named shape (igosh:…) or (node shape, path) for a blank one."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    component: str
+    shape: str | tuple[str, str]
+    severity: str = "Violation"
+    message: str | None = None  # None: the shape's own sh:message
+
+    @property
+    def shape_label(self) -> str:
+        if isinstance(self.shape, tuple):
+            node, path = self.shape
+            return f"{iri(node)} sh:property [{iri(path)}]"
+        return iri(self.shape)
+
+
+@dataclass
+class Case:
+    id: str
+    ttl: str
+    expect: list[Expect]
+    covers: tuple[str, ...] = ()  # node shapes / property shapes / SPARQL constraints it proves can fail
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        self.covers = tuple(self.covers)
+
+
+def E(focus, path, value, component, shape, severity="Violation", message=None) -> Expect:
+    return Expect(focus, path, value, component, shape, severity, message)
+
+
+S = '"{}"'  # an xsd:string literal in N-Triples
+XSDT = "http://www.w3.org/2001/XMLSchema#"
+
+CASES: list[Case] = [
+    # -- shared rules ------------------------------------------------------------------------
+    Case("label-missing", 'id:x a igo:State ; owl:sameAs wd:Q900 .',
+         [E("id:x", "rdfs:label", None, "MinCount", "igosh:label")], ("igosh:label", "igosh:LabelledShape")),
+    Case("label-not-english", 'id:x a igo:State ; rdfs:label "Etat"@fr ; owl:sameAs wd:Q900 .',
+         [E("id:x", "rdfs:label", '"Etat"@fr', "LanguageIn", "igosh:label")], ("igosh:label",)),
+    Case("label-plain-string", 'id:x a igo:State ; rdfs:label "State X" ; owl:sameAs wd:Q900 .',
+         [E("id:x", "rdfs:label", '"State X"', "Datatype", "igosh:label"),
+          E("id:x", "rdfs:label", '"State X"', "LanguageIn", "igosh:label")], ("igosh:label",)),
+    Case("label-two-english", 'id:x a igo:State ; rdfs:label "X"@en, "Y"@en ; owl:sameAs wd:Q900 .',
+         [E("id:x", "rdfs:label", None, "UniqueLang", "igosh:label")], ("igosh:label",)),
+    Case("wikidata-link-not-an-item", 'id:x a igo:State ; rdfs:label "X"@en ; owl:sameAs <http://www.wikidata.org/wiki/Q900> .',
+         [E("id:x", "owl:sameAs", "<http://www.wikidata.org/wiki/Q900>", "Pattern", "igosh:wikidataLink")],
+         ("igosh:wikidataLink", "igosh:WikidataLinkShape")),
+    Case("wikidata-link-two-items", 'id:x a igo:Person ; rdfs:label "X"@en ; owl:sameAs wd:Q900, wd:Q901 .',
+         [E("id:x", "owl:sameAs", None, "MaxCount", "igosh:wikidataLink")], ("igosh:wikidataLink",)),
+    Case("wikidata-link-literal", 'id:x a igo:Person ; rdfs:label "X"@en ; owl:sameAs "Q900" .',
+         [E("id:x", "owl:sameAs", '"Q900"', "NodeKind", "igosh:wikidataLink"),
+          E("id:x", "owl:sameAs", '"Q900"', "Pattern", "igosh:wikidataLink")], ("igosh:wikidataLink",)),
+    Case("wikidata-link-missing-is-a-warning", 'id:x a igo:Secretariat ; rdfs:label "X"@en ; igo:bodyOf id:org .',
+         [E("id:x", "owl:sameAs", None, "MinCount", "igosh:wikidataLinkPresent", "Warning")],
+         ("igosh:wikidataLinkPresent", "igosh:WikidataLinkShape")),
+    Case("fact-without-attestation", "id:x a igo:PostHolding ; igo:holder id:person ; igo:post id:post .",
+         [E("id:x", "igo:attestation", None, "MinCount", "igosh:attestation")], ("igosh:attestation", "igosh:SourcedShape")),
+    Case("attestation-not-an-attestation", "id:x a igo:PostHolding ; igo:holder id:person ; igo:post id:post ; igo:attestation id:src .",
+         [E("id:x", "igo:attestation", "id:src", "Class", "igosh:attestation")], ("igosh:attestation",)),
+    # -- periods ------------------------------------------------------------------------------
+    Case("start-date-as-string", MEMBERSHIP_X + '; igo:startDate "2018-06-01" .',
+         [E("id:x", "igo:startDate", S.format("2018-06-01"), "Or", "igosh:startDate")], ("igosh:startDate", "igosh:PeriodShape")),
+    Case("two-start-dates", MEMBERSHIP_X + '; igo:startDate "2018"^^xsd:gYear, "2019"^^xsd:gYear .',
+         [E("id:x", "igo:startDate", None, "MaxCount", "igosh:startDate")], ("igosh:startDate",)),
+    Case("end-date-as-string", MEMBERSHIP_X + '; igo:endDate "June 2018" .',
+         [E("id:x", "igo:endDate", S.format("June 2018"), "Or", "igosh:endDate")], ("igosh:endDate",)),
+    Case("end-before-start", MEMBERSHIP_X + '; igo:startDate "2018"^^xsd:gYear ; igo:endDate "2017-05"^^xsd:gYearMonth .',
+         [E("id:x", None, f'"2017-05"^^<{XSDT}gYearMonth>', "SPARQL", "igosh:PeriodShape",
+            message="igo:endDate 2017-05 is before igo:startDate 2018")],
+         ("igosh:endNotBeforeStart", "igosh:PeriodShape")),
+    Case("end-in-start-year-at-coarser-precision-is-fine",
+         MEMBERSHIP_X + '; igo:startDate "2018"^^xsd:gYear ; igo:endDate "2018-05"^^xsd:gYearMonth .', []),
+    Case("event-period-ending-before-it-starts", EVENT_X + '; igo:startDate "2018-06-10"^^xsd:date ; igo:endDate "2018-06-09"^^xsd:date .',
+         [E("id:x", None, f'"2018-06-09"^^<{XSDT}date>', "SPARQL", "igosh:PeriodShape",
+            message="igo:endDate 2018-06-09 is before igo:startDate 2018-06-10")], ("igosh:endNotBeforeStart",)),
+    # -- sources ------------------------------------------------------------------------------
+    Case("source-file-outside-seeds", SOURCE_X.replace('"seeds/x.txt"', '"data/x.ttl"') + '; dct:issued "2020"^^xsd:gYear .',
+         [E("id:x", "igo:file", S.format("data/x.ttl"), "Pattern", "igosh:sourceFile")], ("igosh:sourceFile", "igosh:SourceDocumentShape")),
+    Case("source-without-file", SOURCE_X.replace('igo:file "seeds/x.txt" ;', "") + '; dct:issued "2020"^^xsd:gYear .',
+         [E("id:x", "igo:file", None, "MinCount", "igosh:sourceFile")], ("igosh:sourceFile",)),
+    Case("source-sha256-not-lowercase-hex", SOURCE_X.replace("0123456789abcdef" * 4, "0123456789ABCDEF" * 4) + '; dct:issued "2020"^^xsd:gYear .',
+         [E("id:x", "igo:sha256", S.format("0123456789ABCDEF" * 4), "Pattern", "igosh:sourceSha256")],
+         ("igosh:sourceSha256",)),
+    Case("source-language-not-a-tag", SOURCE_X.replace('dct:language "en"', 'dct:language "English"') + '; dct:issued "2020"^^xsd:gYear .',
+         [E("id:x", "dct:language", S.format("English"), "Pattern", "igosh:sourceLanguage")], ("igosh:sourceLanguage",)),
+    Case("source-publisher-a-person", SOURCE_X + '; dct:issued "2020"^^xsd:gYear ; dct:publisher id:person .',
+         [E("id:x", "dct:publisher", "id:person", "Class", "igosh:sourcePublisher")], ("igosh:sourcePublisher",)),
+    Case("source-dateline-a-state", SOURCE_X + '; dct:issued "2020"^^xsd:gYear ; igo:datelinePlace id:state .',
+         [E("id:x", "igo:datelinePlace", "id:state", "Class", "igosh:sourceDateline")], ("igosh:sourceDateline",)),
+    Case("source-issued-as-words", SOURCE_X + '; dct:issued "8 June 2018" .',
+         [E("id:x", "dct:issued", S.format("8 June 2018"), "Or", "igosh:sourceIssued")], ("igosh:sourceIssued",)),
+    Case("source-not-before-as-words", SOURCE_X + '; dct:issued "2020"^^xsd:gYear ; igo:notBefore "soon" .',
+         [E("id:x", "igo:notBefore", S.format("soon"), "Or", "igosh:sourceNotBefore")], ("igosh:sourceNotBefore",)),
+    Case("source-undated", SOURCE_X + " .",
+         [E("id:x", None, "id:x", "SPARQL", "igosh:SourceDocumentShape",
+            message="a source needs dct:issued, or igo:notBefore with a skos:note saying how it was dated")],
+         ("igosh:sourceIsDated",)),
+    Case("source-not-before-without-note", SOURCE_X + '; igo:notBefore "2024-07-25"^^xsd:date .',
+         [E("id:x", None, "id:x", "SPARQL", "igosh:SourceDocumentShape",
+            message="a source needs dct:issued, or igo:notBefore with a skos:note saying how it was dated")],
+         ("igosh:sourceIsDated",)),
+    Case("source-not-before-with-note-is-fine", SOURCE_X + '; igo:notBefore "2024-07-25"^^xsd:date ; skos:note "Latest item."@en .', []),
+    Case("attestation-without-source", 'id:x a igo:Attestation ; igo:quote "A sentence of the source." .',
+         [E("id:x", "igo:source", None, "MinCount", "igosh:attestationSource")], ("igosh:attestationSource", "igosh:AttestationShape")),
+    Case("attestation-source-not-a-document", 'id:x a igo:Attestation ; igo:source id:org ; igo:quote "A sentence of the source." .',
+         [E("id:x", "igo:source", "id:org", "Class", "igosh:attestationSource")], ("igosh:attestationSource",)),
+    Case("quote-too-short", 'id:x a igo:Attestation ; igo:source id:src ; igo:quote "too short" .',
+         [E("id:x", "igo:quote", S.format("too short"), "MinLength", "igosh:attestationQuote")], ("igosh:attestationQuote",)),
+    Case("quote-missing", "id:x a igo:Attestation ; igo:source id:src .",
+         [E("id:x", "igo:quote", None, "MinCount", "igosh:attestationQuote")], ("igosh:attestationQuote",)),
+    Case("quote-with-language-tag", 'id:x a igo:Attestation ; igo:source id:src ; igo:quote "A sentence of the source."@en .',
+         [E("id:x", "igo:quote", '"A sentence of the source."@en', "Datatype", "igosh:attestationQuote")], ("igosh:attestationQuote",)),
+    Case("attested-at-as-words", 'id:x a igo:Attestation ; igo:source id:src ; igo:quote "A sentence of the source." ; igo:attestedAt "yesterday" .',
+         [E("id:x", "igo:attestedAt", S.format("yesterday"), "Or", "igosh:attestedAt")], ("igosh:attestedAt",)),
+    # -- agents and places --------------------------------------------------------------------
+    Case("body-of-nothing", 'id:x a igo:Secretariat ; rdfs:label "X"@en ; owl:sameAs wd:Q900 .',
+         [E("id:x", "igo:bodyOf", None, "MinCount", "igosh:bodyOf")], ("igosh:bodyOf", "igosh:OrganizationBodyShape")),
+    Case("body-of-a-state", 'id:x a igo:Council ; rdfs:label "X"@en ; owl:sameAs wd:Q900 ; igo:bodyOf id:state .',
+         [E("id:x", "igo:bodyOf", "id:state", "Class", "igosh:bodyOf")], ("igosh:bodyOf",)),
+    Case("place-country-an-organization", PLACE_X + "; igo:country id:org .",
+         [E("id:x", "igo:country", "id:org", "Class", "igosh:placeCountry")], ("igosh:placeCountry", "igosh:PlaceShape")),
+    Case("place-located-in-a-state", PLACE_X + "; igo:locatedIn id:state .",
+         [E("id:x", "igo:locatedIn", "id:state", "Class", "igosh:placeLocatedIn")], ("igosh:placeLocatedIn",)),
+    Case("place-capital-of-an-organization", PLACE_X + "; igo:capitalOf id:org .",
+         [E("id:x", "igo:capitalOf", "id:org", "Class", "igosh:placeCapitalOf")], ("igosh:placeCapitalOf",)),
+    # -- memberships, roles, topics -----------------------------------------------------------
+    Case("member-a-person", MEMBERSHIP_X.replace("igo:member id:state", "igo:member id:person") + " .",
+         [E("id:x", "igo:member", "id:person", "Or", "igosh:membershipMember")], ("igosh:membershipMember", "igosh:MembershipShape")),
+    Case("membership-organization-a-state", MEMBERSHIP_X.replace("igo:organization id:org2", "igo:organization id:state") + " .",
+         [E("id:x", "igo:organization", "id:state", "Class", "igosh:membershipOrganization")], ("igosh:membershipOrganization",)),
+    Case("membership-without-role", MEMBERSHIP_X.replace("igo:role igo:Observer ;", "") + " .",
+         [E("id:x", "igo:role", None, "MinCount", "igosh:membershipRole")], ("igosh:membershipRole",)),
+    Case("membership-role-a-topic", MEMBERSHIP_X.replace("igo:role igo:Observer", "igo:role id:topic") + " .",
+         [E("id:x", "igo:role", "id:topic", "Class", "igosh:membershipRole")], ("igosh:membershipRole",)),
+    Case("role-outside-the-roles-scheme", 'id:x a igo:Role ; skos:prefLabel "chair"@en .',
+         [E("id:x", "skos:inScheme", None, "HasValue", ("igosh:RoleShape", "skos:inScheme"))], ("igosh:RoleShape",)),
+    Case("role-without-label", "id:x a igo:Role ; skos:inScheme igo:Roles .",
+         [E("id:x", "skos:prefLabel", None, "MinCount", "igosh:conceptLabel")], ("igosh:conceptLabel", "igosh:RoleShape")),
+    Case("topic-without-label", "id:x a igo:Topic ; skos:inScheme igo:Topics .",
+         [E("id:x", "skos:prefLabel", None, "MinCount", "igosh:conceptLabel")], ("igosh:conceptLabel", "igosh:TopicShape")),
+    Case("topic-in-the-roles-scheme", 'id:x a igo:Topic ; skos:prefLabel "x"@en ; skos:inScheme igo:Roles .',
+         [E("id:x", "skos:inScheme", None, "HasValue", ("igosh:TopicShape", "skos:inScheme"))], ("igosh:TopicShape",)),
+    # -- partnerships, agreements, signatures ---------------------------------------------------
+    Case("partnership-with-one-partner", 'id:x a igo:Partnership ; rdfs:label "X"@en ; igo:partner id:org ; igo:attestation id:att .',
+         [E("id:x", "igo:partner", None, "MinCount", "igosh:partner")], ("igosh:partner", "igosh:PartnershipShape")),
+    Case("partnership-with-a-state", 'id:x a igo:Partnership ; rdfs:label "X"@en ; igo:partner id:org, id:state ; igo:attestation id:att .',
+         [E("id:x", "igo:partner", "id:state", "Class", "igosh:partner")], ("igosh:partner",)),
+    Case("partnership-based-on-an-organization",
+         'id:x a igo:Partnership ; rdfs:label "X"@en ; igo:partner id:org, id:org2 ; igo:basedOn id:org ; igo:attestation id:att .',
+         [E("id:x", "igo:basedOn", "id:org", "Class", "igosh:basedOn")], ("igosh:basedOn",)),
+    Case("agreement-with-one-party", AGREEMENT_X + "; igo:party id:org .",
+         [E("id:x", "igo:party", None, "MinCount", "igosh:party")], ("igosh:party", "igosh:AgreementShape")),
+    Case("agreement-party-a-person", AGREEMENT_X + "; igo:party id:org, id:person .",
+         [E("id:x", "igo:party", "id:person", "Class", "igosh:party")], ("igosh:party",)),
+    Case("agreement-date-as-words", AGREEMENT_X + '; igo:party id:org, id:org2 ; igo:date "5 October 2007" .',
+         [E("id:x", "igo:date", S.format("5 October 2007"), "Or", "igosh:agreementDate")], ("igosh:agreementDate",)),
+    Case("agreement-located-in-a-state", AGREEMENT_X + "; igo:party id:org, id:org2 ; igo:location id:state .",
+         [E("id:x", "igo:location", "id:state", "Class", "igosh:agreementLocation")], ("igosh:agreementLocation",)),
+    Case("agreement-signature-not-a-signature", AGREEMENT_X + "; igo:party id:org, id:org2 ; igo:signature id:att .",
+         [E("id:x", "igo:signature", "id:att", "Class", "igosh:signature")], ("igosh:signature",)),
+    Case("agreement-topic-not-a-topic", AGREEMENT_X + "; igo:party id:org, id:org2 ; igo:topic id:org .",
+         [E("id:x", "igo:topic", "id:org", "Class", "igosh:topic")], ("igosh:topic",)),
+    Case("signature-without-signatory", SIGNATURE_X + "; igo:onBehalfOf id:org .",
+         [E("id:x", "igo:signatory", None, "MinCount", "igosh:signatory")], ("igosh:signatory", "igosh:SignatureShape")),
+    Case("signatory-an-organization", SIGNATURE_X + "; igo:signatory id:org ; igo:onBehalfOf id:org .",
+         [E("id:x", "igo:signatory", "id:org", "Class", "igosh:signatory")], ("igosh:signatory",)),
+    Case("signature-on-behalf-of-nobody", SIGNATURE_X + "; igo:signatory id:person .",
+         [E("id:x", "igo:onBehalfOf", None, "MinCount", "igosh:onBehalfOfOne")], ("igosh:onBehalfOfOne",)),
+    Case("signature-on-behalf-of-a-place", SIGNATURE_X + "; igo:signatory id:person ; igo:onBehalfOf id:city .",
+         [E("id:x", "igo:onBehalfOf", "id:city", "Class", "igosh:onBehalfOfOne")], ("igosh:onBehalfOfOne",)),
+    Case("signature-capacity-not-a-post", SIGNATURE_X + "; igo:signatory id:person ; igo:onBehalfOf id:org ; igo:capacity id:org .",
+         [E("id:x", "igo:capacity", "id:org", "Class", "igosh:capacity")], ("igosh:capacity",)),
+    # -- events -------------------------------------------------------------------------------
+    Case("event-date-as-string", EVENT_X + '; igo:date "2018" .',
+         [E("id:x", "igo:date", S.format("2018"), "Or", "igosh:eventDate")], ("igosh:eventDate", "igosh:EventShape")),
+    Case("event-with-two-dates", EVENT_X + '; igo:date "2018"^^xsd:gYear, "2018-06"^^xsd:gYearMonth .',
+         [E("id:x", "igo:date", None, "MaxCount", "igosh:eventDate")], ("igosh:eventDate",)),
+    Case("event-located-in-an-organization", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:location id:org .',
+         [E("id:x", "igo:location", "id:org", "Or", "igosh:eventLocation")], ("igosh:eventLocation",)),
+    Case("event-located-in-a-state-is-fine", EVENT_X + '; igo:date "2022-01"^^xsd:gYearMonth ; igo:location id:state .', []),
+    Case("event-organized-by-a-place", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:organizer id:city .',
+         [E("id:x", "igo:organizer", "id:city", "Class", "igosh:organizer")], ("igosh:organizer",)),
+    Case("event-chaired-by-a-place", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:chair id:city .',
+         [E("id:x", "igo:chair", "id:city", "Class", "igosh:chair")], ("igosh:chair",)),
+    Case("event-participation-not-a-participation", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:participation id:att .',
+         [E("id:x", "igo:participation", "id:att", "Class", "igosh:participation")], ("igosh:participation",)),
+    Case("event-parent-an-organization", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:parentEvent id:org .',
+         [E("id:x", "igo:parentEvent", "id:org", "Class", "igosh:parentEvent")], ("igosh:parentEvent",)),
+    Case("event-in-an-event-not-a-series", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:inSeries id:topic .',
+         [E("id:x", "igo:inSeries", "id:topic", "Class", "igosh:inSeries")], ("igosh:inSeries",)),
+    Case("event-topic-not-a-topic", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:topic id:state .',
+         [E("id:x", "igo:topic", "id:state", "Class", "igosh:topic")], ("igosh:topic",)),
+    Case("event-about-a-place", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:about id:city .',
+         [E("id:x", "igo:about", "id:city", "Class", "igosh:about")], ("igosh:about",)),
+    Case("event-concerns-an-organization", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:concerns id:org .',
+         [E("id:x", "igo:concerns", "id:org", "Class", "igosh:concerns")], ("igosh:concerns",)),
+    Case("event-undated", EVENT_X + " .",
+         [E("id:x", None, "id:x", "SPARQL", "igosh:EventShape",
+            message="an event needs igo:date or igo:startDate, or a skos:note saying why the source gives none")],
+         ("igosh:eventIsDated",)),
+    Case("event-undated-with-note-is-fine", EVENT_X + '; skos:note "Undated in the source."@en .', []),
+    Case("event-with-date-and-period", EVENT_X + '; igo:date "2018"^^xsd:gYear ; igo:startDate "2018-06-09"^^xsd:date .',
+         [E("id:x", None, f'"2018"^^<{XSDT}gYear>', "SPARQL", "igosh:EventShape",
+            message="an event has either igo:date (one day, month or year) or a period (igo:startDate/igo:endDate), not both")],
+         ("igosh:eventDateOrPeriod",)),
+    Case("founding-of-a-state", 'id:x a igo:Founding ; rdfs:label "X"@en ; igo:date "1991"^^xsd:gYear ; igo:founded id:state ; igo:attestation id:att .',
+         [E("id:x", "igo:founded", "id:state", "Class", ("igosh:FoundingShape", "igo:founded"))], ("igosh:FoundingShape",)),
+    Case("founding-of-nothing", 'id:x a igo:Founding ; rdfs:label "X"@en ; igo:date "1991"^^xsd:gYear ; igo:attestation id:att .',
+         [E("id:x", "igo:founded", None, "MinCount", ("igosh:FoundingShape", "igo:founded"))], ("igosh:FoundingShape",)),
+    # -- participations -----------------------------------------------------------------------
+    Case("participation-without-participant", PARTICIPATION_X + " .",
+         [E("id:x", "igo:participant", None, "MinCount", "igosh:participant")], ("igosh:participant", "igosh:ParticipationShape")),
+    Case("participant-a-place", PARTICIPATION_X + "; igo:participant id:city .",
+         [E("id:x", "igo:participant", "id:city", "Class", "igosh:participant")], ("igosh:participant",)),
+    Case("participation-capacity-not-a-post", PARTICIPATION_X + "; igo:participant id:person ; igo:capacity id:org .",
+         [E("id:x", "igo:capacity", "id:org", "Class", "igosh:participationCapacity")], ("igosh:participationCapacity",)),
+    Case("participation-on-behalf-of-a-place", PARTICIPATION_X + "; igo:participant id:person ; igo:onBehalfOf id:city .",
+         [E("id:x", "igo:onBehalfOf", "id:city", "Class", "igosh:onBehalfOf")], ("igosh:onBehalfOf",)),
+    Case("participation-in-no-event", "id:x a igo:Participation ; igo:participant id:person ; igo:attestation id:att .",
+         [E("id:x", "^igo:participation", None, "MinCount", "igosh:participationOf")], ("igosh:participationOf",)),
+    Case("participation-in-two-events", PARTICIPATION_X + '; igo:participant id:person . id:ev2 a igo:Debate ; rdfs:label "Ev2"@en ; skos:note "Undated."@en ; igo:attestation id:att ; igo:participation id:x .',
+         [E("id:x", "^igo:participation", None, "MaxCount", "igosh:participationOf")], ("igosh:participationOf",)),
+    # -- posts --------------------------------------------------------------------------------
+    Case("post-in-nothing", 'id:x a igo:Post ; rdfs:label "X"@en .',
+         [E("id:x", "igo:postIn", None, "MinCount", ("igosh:PostShape", "igo:postIn"))], ("igosh:PostShape",)),
+    Case("post-in-a-place", 'id:x a igo:Post ; rdfs:label "X"@en ; igo:postIn id:city .',
+         [E("id:x", "igo:postIn", "id:city", "Class", ("igosh:PostShape", "igo:postIn"))], ("igosh:PostShape",)),
+    Case("post-held-by-a-place", "id:x a igo:PostHolding ; igo:holder id:city ; igo:post id:post ; igo:attestation id:att .",
+         [E("id:x", "igo:holder", "id:city", "Class", "igosh:holder")], ("igosh:holder", "igosh:PostHoldingShape")),
+    Case("post-holding-of-two-posts", "id:x a igo:PostHolding ; igo:holder id:person ; igo:post id:post, id:post2 ; igo:attestation id:att . "
+         'id:post2 a igo:Post ; rdfs:label "Post two"@en ; igo:postIn id:org .',
+         [E("id:x", "igo:post", None, "MaxCount", "igosh:post")], ("igosh:post",)),
+    Case("post-holding-of-an-organization", "id:x a igo:PostHolding ; igo:holder id:person ; igo:post id:org ; igo:attestation id:att .",
+         [E("id:x", "igo:post", "id:org", "Class", "igosh:post")], ("igosh:post",)),
+]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _turtle_store(*texts: str) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    for text in texts:
+        store.load((PREFIXES + text).encode(), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+@pytest.fixture(scope="module")
+def shapes_store() -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(SHAPES_FILE), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+@pytest.fixture(scope="module")
+def engines(shapes_store):
+    compiled = compile_shapes(shapes_store)
+    shapes_rdflib = to_rdflib(shapes_store, dataset=False)
+
+    def run(data: ox.Store) -> tuple[list[ShaclResult], list[ShaclResult]]:
+        fast = run_shapes(compiled, data)
+        ref = run_pyshacl(to_rdflib(data), shapes_rdflib)
+        return fast, ref
+
+    return run
+
+
+def _messages(shapes_store: ox.Store) -> dict[str, str]:
+    """sh:message of every shape, keyed by the label the engines report for it."""
+    out = {}
+    q = f"""PREFIX sh: <{SH}>
+        SELECT ?shape ?node ?path ?msg WHERE {{
+          ?shape sh:message ?msg .
+          OPTIONAL {{ ?node sh:property ?shape . ?shape sh:path ?path FILTER(isBlank(?shape)) }}
+        }}"""
+    for sol in shapes_store.query(q):
+        if isinstance(sol["shape"], ox.BlankNode):
+            if sol["node"] is None:
+                continue
+            out[f"<{sol['node'].value}> sh:property [<{sol['path'].value}>]"] = sol["msg"].value
+        else:
+            out[f"<{sol['shape'].value}>"] = sol["msg"].value
+    return out
+
+
+def _expected(case: Case, shapes_store: ox.Store) -> list[ShaclResult]:
+    messages = _messages(shapes_store)
+    out = []
+    for e in case.expect:
+        path = None if e.path is None else ("^" + iri(e.path[1:]) if e.path.startswith("^") else iri(e.path))
+        out.append(
+            ShaclResult(
+                focus=term(e.focus),
+                path=path,
+                value=term(e.value),
+                component=f"{SH}{e.component}ConstraintComponent",
+                severity=SH + e.severity,
+                shape=e.shape_label,
+                message=e.message if e.message is not None else messages[e.shape_label],
+            )
+        )
+    return sorted(out, key=lambda r: (r.focus, r.path or "", r.value or "", r.component, r.severity, r.shape, r.message))
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_base_fixture_conforms_with_both_engines(engines):
+    fast, ref = engines(_turtle_store(BASE, BASE_FACTS))
+    assert fast == [] and ref == []
+
+
+pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_shape_case_gives_exactly_the_expected_results(case, engines, shapes_store):
+    data = _turtle_store(BASE, case.ttl)
+    fast, ref = engines(data)
+    expected = _expected(case, shapes_store)
+    assert fast == expected, "fast engine"
+    assert ref == expected, "pySHACL"
+    assert agree(fast, ref) == (set(), set())
+
+
+def _all_shapes(shapes_store: ox.Store) -> dict[str, str]:
+    """Every shape and SPARQL constraint: its id (igosh:… or igosh:Node/path) -> kind."""
+    out: dict[str, str] = {}
+    q = f"""PREFIX sh: <{SH}>
+        SELECT ?s ?kind WHERE {{
+          {{ ?s a sh:NodeShape . BIND("node" AS ?kind) }}
+          UNION {{ ?s a sh:PropertyShape . BIND("property" AS ?kind) }}
+          UNION {{ ?n sh:sparql ?s . BIND("sparql" AS ?kind) }}
+        }}"""
+    for sol in shapes_store.query(q):
+        out["igosh:" + sol["s"].value[len(IGOSH):]] = sol["kind"].value
+    return out
+
+
+def _node_shapes_of(shapes_store: ox.Store) -> dict[str, dict]:
+    """Per node shape: its target classes, property shapes (labels) and SPARQL constraints."""
+    out: dict[str, dict] = {}
+    q = f"""PREFIX sh: <{SH}>
+        SELECT ?n ?p ?t ?c ?path WHERE {{
+          ?n a sh:NodeShape .
+          {{ ?n sh:targetClass ?t }} UNION {{ ?n sh:property ?p OPTIONAL {{ ?p sh:path ?path }} }} UNION {{ ?n sh:sparql ?c }}
+        }}"""
+    for sol in shapes_store.query(q):
+        key = "igosh:" + sol["n"].value[len(IGOSH):]
+        entry = out.setdefault(key, {"targets": set(), "properties": set(), "sparql": set()})
+        if sol["t"] is not None:
+            entry["targets"].add(sol["t"].value)
+        if sol["p"] is not None:
+            if isinstance(sol["p"], ox.BlankNode):
+                entry["properties"].add(f"<{sol['n'].value}> sh:property [<{sol['path'].value}>]")
+            else:
+                entry["properties"].add(f"<{sol['p'].value}>")
+        if sol["c"] is not None:
+            entry["sparql"].add("igosh:" + sol["c"].value[len(IGOSH):])
+    return out
+
+
+def test_every_shape_has_a_failing_example(shapes_store):
+    shapes = _all_shapes(shapes_store)
+    covered = {c for case in CASES if case.expect for c in case.covers}
+    assert set(shapes) - covered == set(), "shapes without a failing example"
+    assert covered - set(shapes) == set(), "cases claim shapes that do not exist"
+    # every blank property shape (sh:property [ … ] with a message) fails in some case too
+    failing_labels = {e.shape_label for case in CASES for e in case.expect}
+    blank = {label for label in _messages(shapes_store) if " sh:property [" in label}
+    assert blank and blank <= failing_labels
+
+
+def test_cases_fail_the_shapes_they_claim(shapes_store):
+    """A case that claims a shape must produce a result from it (not just any result)."""
+    node_shapes = _node_shapes_of(shapes_store)
+    kinds = _all_shapes(shapes_store)
+    constraint_messages = {
+        "igosh:" + sol["c"].value[len(IGOSH):]: sol["m"].value
+        for sol in shapes_store.query(f"PREFIX sh: <{SH}> SELECT ?c ?m WHERE {{ ?n sh:sparql ?c . ?c sh:message ?m }}")
+    }
+    for case in CASES:
+        labels = {e.shape_label for e in case.expect}
+        for claim in case.covers:
+            kind = kinds[claim]
+            if kind == "property":
+                assert iri(claim) in labels, (case.id, claim)
+            elif kind == "node":
+                entry = node_shapes[claim]
+                assert labels & (entry["properties"] | {iri(claim)}), (case.id, claim)
+                types = {m.group(1) for m in re.finditer(r"id:x a (igo:\w+)", case.ttl)}
+                assert types, case.id
+                # the focus is an instance of a target class, directly or through rdfs:subClassOf
+                closure = _superclasses({iri(t)[1:-1] for t in types})
+                assert closure & entry["targets"], (case.id, claim)
+            else:  # a SPARQL constraint: a result of its node shape, with its message filled in
+                pattern = re.escape(constraint_messages[claim])
+                pattern = re.sub(r"\\\{\\\?\w+\\\}", ".+", pattern)
+                assert any(e.message and re.fullmatch(pattern, e.message) for e in case.expect), (case.id, claim)
+
+
+def _superclasses(classes: set[str]) -> set[str]:
+    store = ox.Store()
+    store.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    seen, todo = set(classes), list(classes)
+    while todo:
+        c = todo.pop()
+        for q in store.quads_for_pattern(ox.NamedNode(c), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"), None):
+            if isinstance(q.object, ox.NamedNode) and q.object.value not in seen:
+                seen.add(q.object.value)
+                todo.append(q.object.value)
+    return seen
+
+
+# --------------------------------------------------------------------------- the real graph
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return load_sources(Project.discover(ROOT))
+
+
+def _unlinked_entities(sources) -> set[str]:
+    q = """PREFIX igo: <https://w3id.org/igokg/ontology#>
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?e WHERE {
+          VALUES ?k { igo:Agent igo:Place }
+          ?e a/rdfs:subClassOf* ?k .
+          FILTER NOT EXISTS { ?e owl:sameAs ?item }
+        }"""
+    return {sol["e"].value for sol in sources.store.query(q, use_default_graph_as_union=True)}
+
+
+def test_real_graph_conforms_with_both_engines_and_only_warns_about_unlinked_entities(sources):
+    fast = run_shapes(compile_shapes(sources.shapes), sources.store)
+    ref = run_pyshacl(to_rdflib(sources.store), to_rdflib(sources.shapes, dataset=False))
+    assert agree(fast, ref) == (set(), set())
+    assert [r for r in fast if r.severity != SH + "Warning"] == []
+    assert {(r.shape, r.path) for r in fast} == {(f"<{IGOSH}wikidataLinkPresent>", "<http://www.w3.org/2002/07/owl#sameAs>")}
+    warned = {r.focus[1:-1] for r in fast}
+    unlinked = _unlinked_entities(sources)
+    assert warned == unlinked
+    assert len(unlinked) == 23
+
+
+def test_validate_report_warns_exactly_the_unlinked_entities(sources):
+    for engine in ("fast", "pyshacl"):
+        report = validate_graph(sources, engine=engine)
+        assert report.violation_count == 0, report.to_text()
+        warned = {f.entity for f in report.findings if f.severity == "Warning"}
+        assert warned == _unlinked_entities(sources)
+        assert {f.rule for f in report.findings if f.severity == "Warning"} == {"igosh:wikidataLinkPresent"}

@@ -1,0 +1,279 @@
+"""COW panels: known answers on a fixture graph, CSVW-valid files, and the real graph's CQs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from support.csvw_check import validate_csvw
+
+from igokg.cli import main
+from igokg.errors import IgokgError
+from igokg.project import Project
+from igokg.publish.panels import CODES, PANEL_FILES, compute_panels, write_panel_files
+from igokg.sources import load_sources
+
+HERE = Path(__file__).parent
+from conftest import ROOT  # noqa: E402
+
+FIXTURE = HERE / "fixtures" / "basic.ttl"
+M = "https://w3id.org/igokg/id/"
+
+# The fixture's answer, cell by cell: years 2001..2005 (the span of its evidence).
+EXPECTED = {
+    "alpha": {
+        "aland": [1, 1, 1, 1, 1],  # founding member from 2001, no end: up to the horizon 2005
+        "boria": [-9, 1, 1, 1, 0],  # 2002-03 to 2004-06-30, then 0
+        "corvia": [-9, -9, 3, -9, -9],  # observer, attested in May 2003 only
+        "dunia": [-9, 1, -9, 1, -9],  # attested 2002 and 2004 only: 2003 stays missing
+    },
+    "beta": {
+        "aland": [-9, -9, 1, 1, 1],  # from 2003; before a start is missing, not 0
+        "boria": [-9, 1, 1, 0, 0],  # attested 2002, ended 2003-12, no start
+        "corvia": [-9, -9, -9, 0, -9],  # dialogue partner in 2004: not a COW status
+        "dunia": [3, 3, 1, 1, 1],  # observer from 2001, member from 2003: the stronger code
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_store() -> ox.Store:
+    store = ox.Store()
+    store.load(FIXTURE.read_bytes(), ox.RdfFormat.TURTLE)
+    return store
+
+
+@pytest.fixture(scope="module")
+def real_sources():
+    return load_sources(Project.discover(ROOT, env={}))
+
+
+@pytest.fixture(scope="module")
+def real_panels(real_sources):
+    return compute_panels(real_sources.store)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+# --------------------------------------------------------------------------- fixture answers
+
+
+def test_fixture_panel_matches_every_expected_cell(fixture_store):
+    panels = compute_panels(fixture_store)
+    assert panels.years == (2001, 2002, 2003, 2004, 2005)
+    assert panels.horizon == 2005
+    got = {i: {s: [panels.code(i, s, y) for y in panels.years] for s in EXPECTED[i]} for i in EXPECTED}
+    assert got == EXPECTED
+
+
+def test_members_that_are_not_states_get_no_column(fixture_store):
+    panels = compute_panels(fixture_store)
+    assert [s.slug for s in panels.states] == ["aland", "boria", "corvia", "dunia"]
+    assert [i.slug for i in panels.igos] == ["alpha", "beta"]
+
+
+def test_columns_are_slug_and_qid_or_bare_slug(fixture_store):
+    header, rows = compute_panels(fixture_store).igo_year()
+    assert header == ["igo", "igo_qid", "year", "aland_Q9000011", "boria", "corvia_Q9000013", "dunia_Q9000014"]
+    assert rows[0][:3] == ["alpha", "Q9000001", "2001"]
+    assert rows[5][:3] == ["beta", "", "2001"]
+
+
+def test_years_outside_the_evidence_are_missing_even_after_an_end(fixture_store):
+    panels = compute_panels(fixture_store, year_from=1999, year_to=2007)
+    assert [panels.code("alpha", "aland", y) for y in (1999, 2000, 2005, 2006, 2007)] == [-9, -9, 1, -9, -9]
+    # Non-membership after an end is known up to the horizon only.
+    assert [panels.code("alpha", "boria", y) for y in (2005, 2006)] == [0, -9]
+
+
+def test_a_reversed_span_is_refused(fixture_store):
+    with pytest.raises(IgokgError, match="after its last year"):
+        compute_panels(fixture_store, year_from=2005, year_to=2001)
+
+
+def test_a_graph_without_memberships_needs_explicit_years():
+    with pytest.raises(IgokgError, match="no dated membership"):
+        compute_panels(ox.Store())
+
+
+def test_every_coded_cell_has_evidence_and_missing_cells_have_none(fixture_store):
+    panels = compute_panels(fixture_store)
+    traced = {(e.igo, e.state, e.year): e.code for e in panels.evidence}
+    coded = {k: v for k, v in panels.cells.items()}
+    assert traced == coded
+    assert all(e.quote and e.source == M + "src" for e in panels.evidence)
+
+
+def test_attested_cells_cite_only_the_attestation_of_their_year(fixture_store):
+    panels = compute_panels(fixture_store)
+    rows = [e for e in panels.evidence if (e.igo, e.state) == ("alpha", "dunia")]
+    assert [(e.year, e.basis, e.attestation) for e in rows] == [
+        (2002, "attested", M + "att-2002"),
+        (2004, "attested", M + "att-2004"),
+    ]
+    ended = [e for e in panels.evidence if (e.igo, e.state, e.year) == ("alpha", "boria", 2005)]
+    assert [(e.code, e.basis, e.end_date) for e in ended] == [(0, "after-end", "2004-06-30")]
+
+
+def test_dyads_count_joint_full_memberships_and_flag_the_undetermined(fixture_store):
+    header, rows = compute_panels(fixture_store).dyad_year()
+    table = {(r[0], r[1], int(r[2])): dict(zip(header, r)) for r in rows}
+    assert len(rows) == 6 * 5  # 4 states -> 6 pairs, 5 years
+    ab03 = table[("aland", "boria", 2003)]
+    assert (ab03["shared_count"], ab03["shared_igos"], ab03["undetermined_count"]) == ("2", "alpha;beta", "0")
+    ab02 = table[("aland", "boria", 2002)]
+    assert (ab02["shared_igos"], ab02["undetermined_igos"]) == ("alpha", "beta")
+    # An observer does not share: Corvia observes alpha in 2003, Dunia is -9 there.
+    cd03 = table[("corvia", "dunia", 2003)]
+    assert (cd03["shared_count"], cd03["undetermined_igos"]) == ("0", "beta")
+    ab05 = table[("aland", "boria", 2005)]
+    assert (ab05["shared_count"], ab05["undetermined_count"]) == ("0", "0")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_written_files_validate_against_their_csvw_metadata(fixture_store, tmp_path):
+    write_panel_files(compute_panels(fixture_store), tmp_path)
+    for name in PANEL_FILES:
+        meta = tmp_path / "panels" / f"{name}-metadata.json"
+        assert meta.is_file()
+        assert validate_csvw(meta) == [], name
+
+
+def test_the_validator_rejects_a_code_outside_the_list_and_a_wrong_header(fixture_store, tmp_path):
+    write_panel_files(compute_panels(fixture_store), tmp_path)
+    path = tmp_path / "panels" / "igo_year.csv"
+    lines = path.read_text().split("\n")
+    lines[0] = lines[0].replace("boria", "boria_Q1")
+    cells = lines[1].split(",")
+    cells[-1] = "-1"  # within the datatype's minimum and maximum, but not a COW code
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines))
+    errors = validate_csvw(tmp_path / "panels" / "igo_year.csv-metadata.json")
+    assert any("header" in e for e in errors)
+    assert any("is not a code" in e for e in errors)
+
+
+def test_metadata_states_the_code_list_and_the_cell_rules(fixture_store, tmp_path):
+    write_panel_files(compute_panels(fixture_store), tmp_path)
+    meta = json.loads((tmp_path / "panels" / "state_year.csv-metadata.json").read_text())
+    codes = {c["skos:notation"]: c for c in meta["dc:conformsTo"]["skos:hasTopConcept"]}
+    assert set(codes) == {str(c) for c in CODES} == {"1", "2", "3", "0", "-9"}
+    assert {r["@id"] for r in codes["1"]["skos:related"]} == {
+        "https://w3id.org/igokg/ontology#Member", "https://w3id.org/igokg/ontology#FoundingMember"}
+    assert any("no other year" in c for c in meta["rdfs:comment"])
+    assert {"@id": "https://w3id.org/igokg/ontology#attestedAt"} in meta["dc:source"]
+    ccode = next(c for c in meta["tableSchema"]["columns"] if c["name"] == "cow_ccode")
+    assert "Blank" in ccode["dc:description"]
+
+
+def test_output_is_byte_identical_across_runs_and_uses_lf(fixture_store, tmp_path):
+    write_panel_files(compute_panels(fixture_store), tmp_path / "a")
+    store2 = ox.Store()
+    store2.load(FIXTURE.read_bytes(), ox.RdfFormat.TURTLE)
+    write_panel_files(compute_panels(store2), tmp_path / "b")
+    for name in PANEL_FILES:
+        a = (tmp_path / "a" / "panels" / name).read_bytes()
+        assert a == (tmp_path / "b" / "panels" / name).read_bytes()
+        assert b"\r" not in a
+        assert a.endswith(b"\n")
+
+
+# --------------------------------------------------------------------------- the real graph
+
+
+def test_sco_2020_row_lists_exactly_the_eight_members_of_cq3(real_panels):
+    assert real_panels.members("sco", 2020) == [
+        "china", "india", "kazakhstan", "kyrgyzstan", "pakistan", "russia", "tajikistan", "uzbekistan"]
+    assert real_panels.members("sco", 2020, code=3) == []
+
+
+def test_csto_2018_has_serbia_and_afghanistan_as_observers(real_panels):
+    assert real_panels.members("csto", 2018, code=3) == ["afghanistan", "serbia"]
+    assert real_panels.members("csto", 2018) == ["armenia", "belarus", "kazakhstan", "kyrgyzstan", "russia", "tajikistan"]
+
+
+def test_real_panels_keep_gaps_missing_not_zero(real_panels):
+    # The CSTO's members are attested in 2018, 2020 and 2023 only: 2019 is missing.
+    assert real_panels.code("csto", "armenia", 2019) == -9
+    # Iran joined the SCO in 2023 (source 003): before that the graph does not say.
+    assert real_panels.code("sco", "iran", 2022) == -9
+    assert real_panels.code("sco", "iran", 2023) == 1
+    assert 0 not in real_panels.cells.values()  # no membership in the graph has ended
+
+
+def test_real_cells_trace_to_quotes_standing_verbatim_in_their_seed(real_panels):
+    coded = set(real_panels.cells)
+    traced = {(e.igo, e.state, e.year) for e in real_panels.evidence if e.quote}
+    assert coded and coded <= traced
+    texts: dict[str, str] = {}
+    for e in real_panels.evidence:
+        text = texts.setdefault(e.source_file, (ROOT / e.source_file).read_text(encoding="utf-8"))
+        assert e.quote in text, (e.attestation, e.source_file)
+
+
+def test_release_writer_writes_valid_panels_of_the_real_graph(real_sources, tmp_path):
+    write_panel_files(compute_panels(real_sources.store), tmp_path)
+    for name in PANEL_FILES:
+        assert validate_csvw(tmp_path / "panels" / f"{name}-metadata.json") == [], name
+    rows = read_csv(tmp_path / "panels" / "state_year.csv")
+    russia = next(r for r in rows if r["state"] == "russia" and r["year"] == "2020")
+    assert (russia["state_qid"], russia["cow_ccode"]) == ("Q159", "")
+    assert (russia["cis_Q7779"], russia["csto_Q318693"], russia["sco_Q485207"]) == ("1", "1", "1")
+
+
+def test_cli_export_panels_writes_the_requested_years(tmp_path, capsys):
+    rc = main(["--root", str(ROOT), "export", "panels", "--from", "2018", "--to", "2020", "--out", str(tmp_path)])
+    assert rc == 0
+    assert "panels 2018-2020" in capsys.readouterr().out
+    years = {r["year"] for r in read_csv(tmp_path / "panels" / "igo_year.csv")}
+    assert years == {"2018", "2019", "2020"}
+
+
+def test_cli_export_panels_rejects_a_reversed_span_with_exit_2(tmp_path, capsys):
+    rc = main(["--root", str(ROOT), "export", "panels", "--from", "2020", "--to", "2018", "--out", str(tmp_path)])
+    assert rc == 2
+    assert "after its last year" in capsys.readouterr().err
+    assert not (tmp_path / "panels").exists()
+
+
+def test_pandas_reads_the_state_year_panel_as_integers(real_sources, tmp_path):
+    pd = pytest.importorskip("pandas", reason="pandas is optional; the docs example uses it")
+    write_panel_files(compute_panels(real_sources.store), tmp_path)
+    df = pd.read_csv(tmp_path / "panels" / "state_year.csv")
+    assert str(df["sco_Q485207"].dtype) == "int64"
+    assert df.loc[(df.state == "india") & (df.year == 2017), "sco_Q485207"].item() == 1
+
+
+def test_every_release_has_the_panels_with_checksums(tmp_path):
+    from igokg.publish import build_release
+
+    project = Project.discover(ROOT, env={"SOURCE_DATE_EPOCH": "1700000000"}, interactive=False)
+    release = build_release(project.with_out(tmp_path / "dist"))
+    sums = (tmp_path / "dist" / "SHA256SUMS").read_text()
+    for name in PANEL_FILES:
+        assert f"  panels/{name}\n" in sums
+        assert validate_csvw(tmp_path / "dist" / "panels" / f"{name}-metadata.json") == [], name
+    assert "panels/state_year.csv" in release.files
+
+
+def test_docs_show_the_real_output(real_sources, tmp_path, capsys):
+    import re
+
+    text = (ROOT / "docs" / "panels.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```console\n(.*?)```", text, re.S)
+    assert main(["--root", str(ROOT), "export", "panels", "--out", str(tmp_path)]) == 0
+    summary = capsys.readouterr().out.splitlines()[0]
+    assert blocks[0].splitlines()[1] == summary
+    lines: set[str] = set()
+    for name in PANEL_FILES:
+        lines |= set((tmp_path / "panels" / name).read_text(encoding="utf-8").splitlines())
+    shown = [ln for b in blocks[1:] for ln in b.splitlines() if ln and not ln.startswith("$")]
+    assert shown and all(ln in lines for ln in shown), [ln for ln in shown if ln not in lines]

@@ -1,0 +1,156 @@
+"""The release: complete, verifiable, reproducible, and written atomically."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from conftest import EPOCH
+from rdflib.compare import isomorphic
+
+from igokg import publish
+from igokg.cli import main
+from igokg.errors import PublishError
+from igokg.project import Project
+from igokg.publish import build_release
+from igokg.report import ValidationFailed
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
+
+
+def _build(root: Path, out: Path) -> publish.Release:
+    return build_release(Project.discover(root, env=EPOCH, interactive=False).with_out(out))
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory, project) -> Path:
+    out = tmp_path_factory.mktemp("release") / "dist"
+    build_release(project.with_out(out))
+    return out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _void(release: Path) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(release / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def test_two_builds_are_byte_identical(tmp_path, project):
+    build_release(project.with_out(tmp_path / "a"))
+    build_release(project.with_out(tmp_path / "b"))
+    a, b = _snapshot(tmp_path / "a"), _snapshot(tmp_path / "b")
+    assert sorted(a) == sorted(b)
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_release_holds_every_part(release):
+    for name in ("igokg.nt.gz", "igokg.ttl", "igokg.jsonld", "context.jsonld", "ontology.ttl", "ontology.rdf",
+                 "shapes.ttl", "shapes.rdf", "void.ttl", "SHA256SUMS"):
+        assert (release / name).is_file(), name
+    assert not (release / "CHANGES").exists()  # first release into this folder: nothing to compare
+
+
+def test_turtle_and_jsonld_dumps_hold_the_same_graph_as_ntriples(release):
+    nt = rdflib.Graph().parse(data=gzip.decompress((release / "igokg.nt.gz").read_bytes()).decode(), format="nt")
+    assert isomorphic(rdflib.Graph().parse(release / "igokg.ttl", format="turtle"), nt)
+    doc = json.loads((release / "igokg.jsonld").read_text())
+    assert doc["@context"] == json.loads((release / "context.jsonld").read_text())["@context"]
+    assert isomorphic(rdflib.Graph().parse(release / "igokg.jsonld", format="json-ld"), nt)
+
+
+def test_rdfxml_holds_the_same_graph_as_turtle(release):
+    for stem in ("ontology", "shapes"):
+        ttl = rdflib.Graph().parse(release / f"{stem}.ttl", format="turtle")
+        assert isomorphic(rdflib.Graph().parse(release / f"{stem}.rdf", format="xml"), ttl), stem
+
+
+def test_sha256sums_lists_every_file(release):
+    lines = (release / "SHA256SUMS").read_text().splitlines()
+    listed = {}
+    for line in lines:
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    on_disk = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert set(listed) == on_disk
+    for name, digest in listed.items():
+        assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_every_query_has_results_unless_federated(release, project):
+    for rq in sorted(project.sparql_dir.glob("*.rq")):
+        text = rq.read_text()
+        folder = release / "queries"
+        assert (folder / rq.name).read_text() == text
+        if "SERVICE" in text.upper():
+            continue
+        csv_text = (folder / f"{rq.stem}.csv").read_text()
+        srj = json.loads((folder / f"{rq.stem}.srj").read_text())
+        assert len(csv_text.splitlines()) == len(srj["results"]["bindings"]) + 1, rq.name
+
+
+def test_second_build_writes_changes_per_class(tmp_path, project_copy):
+    out = tmp_path / "dist"
+    _build(project_copy, out)
+    states = project_copy / "data" / "states.ttl"
+    states.write_text(states.read_text() + '\nid:testland a igo:State ; rdfs:label "Testland"@en .\n')
+    _build(project_copy, out)
+    changes = (out / "CHANGES").read_text()
+    assert changes.startswith("Changes since the previous release: +2 / -0 triples")
+    assert "igo:State" in changes
+
+
+def test_violations_refuse_to_publish_and_keep_the_last_release(tmp_path, project_copy):
+    out = tmp_path / "dist"
+    _build(project_copy, out)
+    before = _snapshot(out)
+    people = project_copy / "data" / "people.ttl"
+    people.write_text(people.read_text() + "\nid:nobody a igo:Person .\n")  # no label: violates the shapes
+    with pytest.raises(ValidationFailed) as info:
+        _build(project_copy, out)
+    assert any(f.entity.endswith("/id/nobody") for f in info.value.report.findings if f.severity == "Violation")
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "project"]
+
+
+def test_a_failure_while_writing_leaves_the_last_release_untouched(tmp_path, project_copy, monkeypatch):
+    out = tmp_path / "dist"
+    _build(project_copy, out)
+    before = _snapshot(out)
+
+    def broken_writer(build):
+        (build.out / "half-written").write_text("partial")
+        raise OSError(28, "No space left on device")
+
+    project = Project.discover(project_copy, env=EPOCH, interactive=False).with_out(out)
+    with pytest.raises(PublishError, match="left as it was"):
+        publish.build_release(project, publish.default_writers(extra=[broken_writer]))
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "project"]  # no temporary folder left
+
+
+def test_build_command_on_broken_turtle_names_file_and_line(tmp_path, project_copy, capsys):
+    (project_copy / "data" / "places.ttl").write_text('@prefix id: <https://w3id.org/igokg/id/> .\nid:x id:y "open\n')
+    code = main(["--root", str(project_copy), "build", "--out", str(tmp_path / "dist")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "data/places.ttl:2:" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "dist").exists()
+
+
+def test_build_command_prints_a_summary(tmp_path, capsys, project):
+    code = main(["--root", str(project.root), "build", "--out", str(tmp_path / "dist")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "triples" in out and "igokg.nt.gz" in out

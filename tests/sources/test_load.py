@@ -1,0 +1,58 @@
+"""Loading: every file parsed, blank nodes named from content, errors with file:line:column."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from conftest import EPOCH
+
+from igokg.errors import SourceError
+from igokg.project import Project
+from igokg.sources import fact_triples, load_sources, parse_turtle, skolemize
+
+PREFIX = "@prefix id: <https://w3id.org/igokg/id/> .\n@prefix igo: <https://w3id.org/igokg/ontology#> .\n"
+
+
+def test_every_file_has_its_own_graph(sources):
+    assert "data/memberships.ttl" in sources.fact_files and "seeds/sources.ttl" in sources.fact_files
+    assert sources.ontology_files == ["ontology/igo.ttl"]
+    assert len(list(fact_triples(sources))) < len(sources.store)  # the ontology is loaded, not a fact
+
+
+def test_no_blank_nodes_survive_loading(sources):
+    assert not [t for t in fact_triples(sources) if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
+
+
+def test_blank_node_names_depend_on_content_not_on_parse(tmp_path):
+    path = tmp_path / "x.ttl"
+    path.write_text(PREFIX + 'id:e igo:participation [ igo:participant id:p ; igo:capacity "chair" ] .\n')
+    first = skolemize(parse_turtle(path), "x.ttl")
+    second = skolemize(parse_turtle(path), "x.ttl")
+    assert first == second
+    node = next(t.object.value for t in first if t.predicate.value.endswith("participation"))
+    assert node.startswith("https://w3id.org/igokg/id/e#participation-") and len(node.rsplit("-", 1)[1]) == 8
+    assert {t.subject.value for t in first} == {"https://w3id.org/igokg/id/e", node}
+
+
+def test_shared_blank_node_is_refused(tmp_path):
+    path = tmp_path / "x.ttl"
+    path.write_text(PREFIX + 'id:a igo:participation _:b .\nid:c igo:participation _:b .\n_:b igo:capacity "x" .\n')
+    with pytest.raises(SourceError, match="referenced 2 times"):
+        skolemize(parse_turtle(path), "x.ttl")
+
+
+def test_malformed_turtle_names_file_line_and_column(project_copy):
+    bad = project_copy / "data" / "states.ttl"
+    lines = bad.read_text().splitlines()
+    lines[12] = lines[12] + " ;;; <broken"
+    bad.write_text("\n".join(lines) + "\n")
+    with pytest.raises(SourceError) as info:
+        load_sources(Project.discover(project_copy, env=EPOCH, interactive=False))
+    assert info.value.path == "data/states.ttl" and info.value.line == 13 and info.value.column
+    assert str(info.value).startswith("data/states.ttl:13:")
+
+
+def test_locate_points_at_the_subject_and_the_statement(sources):
+    loc = sources.locate("https://w3id.org/igokg/id/membership-csto-armenia", "https://w3id.org/igokg/ontology#role")
+    text = (sources.project.root / loc.file).read_text().splitlines()
+    assert loc.file == "data/memberships.ttl" and "igo:role" in text[loc.line - 1]
