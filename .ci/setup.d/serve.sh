@@ -5,10 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+# Install only what is missing: a machine may already have Node.js with its own npm (NodeSource),
+# which Debian's npm package conflicts with.
+want=()
+command -v chromium >/dev/null 2>&1 || want+=(chromium)
+command -v node >/dev/null 2>&1 || want+=(nodejs)
+command -v npm >/dev/null 2>&1 || want+=(npm)
+if [ "${#want[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq chromium nodejs npm >/dev/null
+  apt-get install -y -qq "${want[@]}" >/dev/null
 fi
 
 # Comunica 4 (5 needs Node >= 22; Debian 12 has Node 18/20).
