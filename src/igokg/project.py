@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from igokg import __version__
 from igokg.errors import SourceError
@@ -31,7 +31,9 @@ class Settings:
     - `IGOKG_PUSH_USER`, `IGOKG_PUSH_PASSWORD`, `IGOKG_PUSH_AUTH` (basic|digest),
       `IGOKG_PUSH_TOKEN` (bearer): credentials for `igokg push`; never printed.
     - `IGOKG_WIKIDATA_CONTACT`: who Wikimedia can write to about our queries (User-Agent).
-    - `IGOKG_SOURCE_MIRROR`: a folder holding the pinned third-party files, for offline builds.
+    - `IGOKG_SOURCE_MIRROR`: a folder holding the pinned third-party files, for offline builds,
+      laid out by each file's `igo:path` (seeds/datasets.ttl); a relative path is taken from
+      the project root.
     - `CI`: set by CI services; no progress display there.
     """
 
@@ -72,6 +74,8 @@ class Project:
     out_dir: Path | None = None
     settings: Settings = field(default_factory=Settings)
     extra: Mapping[str, str] = field(default_factory=dict)
+    #: Pinned sources to build without (`--skip-source NAME`): not imported, not checked.
+    skip_sources: frozenset[str] = frozenset()
 
     @classmethod
     def discover(
@@ -102,6 +106,11 @@ class Project:
 
     def with_out(self, out: Path | str | None) -> "Project":
         return replace(self, out_dir=Path(out) if out is not None else None)
+
+    def with_sources(self, mirror: Path | str | None = None, skip: Iterable[str] = ()) -> "Project":
+        """The same project with a mirror folder (overriding IGOKG_SOURCE_MIRROR) and sources to skip."""
+        settings = replace(self.settings, source_mirror=Path(mirror)) if mirror is not None else self.settings
+        return replace(self, settings=settings, skip_sources=self.skip_sources | frozenset(skip))
 
     # Paths --------------------------------------------------------------------------
     @property
@@ -135,6 +144,28 @@ class Project:
     @property
     def cache_dir(self) -> Path:
         return self.root / ".cache"
+
+    @property
+    def source_cache_dir(self) -> Path:
+        """Where `igokg fetch` puts the pinned third-party files (never committed)."""
+        return self.cache_dir / "sources"
+
+    @property
+    def source_mirror(self) -> Path | None:
+        """The mirror folder of pinned files, if one is configured (relative: from the root)."""
+        mirror = self.settings.source_mirror
+        if mirror is None:
+            return None
+        return mirror if mirror.is_absolute() else (self.root / mirror)
+
+    @property
+    def pinned_sources_file(self) -> Path:
+        """The descriptions of the pinned third-party sources (datasets, reference documents)."""
+        return self.seeds_dir / "datasets.ttl"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.seeds_dir / "reference"
 
     def relative(self, path: Path | str) -> str:
         """A path as people see it in messages: relative to the root when inside it."""
