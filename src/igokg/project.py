@@ -34,6 +34,8 @@ class Settings:
     - `IGOKG_SOURCE_MIRROR`: a folder holding the pinned third-party files, for offline builds,
       laid out by each file's `igo:path` (seeds/datasets.ttl); a relative path is taken from
       the project root.
+    - `IGOKG_SKIP_SOURCES`: pinned sources to build without, comma-separated (as --skip-source;
+      `all` skips every one).
     - `CI`: set by CI services; no progress display there.
     """
 
@@ -43,6 +45,7 @@ class Settings:
     push_token: str = field(default="", repr=False)
     wikidata_contact: str = ""
     source_mirror: Path | None = None
+    skip_sources: frozenset[str] = frozenset()
     ci: bool = False
 
     @classmethod
@@ -55,6 +58,7 @@ class Settings:
             push_token=env.get("IGOKG_PUSH_TOKEN", ""),
             wikidata_contact=env.get("IGOKG_WIKIDATA_CONTACT", "").strip(),
             source_mirror=Path(mirror) if mirror else None,
+            skip_sources=frozenset(n.strip() for n in env.get("IGOKG_SKIP_SOURCES", "").split(",") if n.strip()),
             ci=bool(env.get("CI")),
         )
 
@@ -102,7 +106,8 @@ class Project:
         settings = Settings.from_env(env)
         if interactive is None:
             interactive = sys.stderr.isatty() and not settings.ci
-        return cls(root=found, source_date_epoch=epoch, show_progress=bool(interactive), settings=settings)
+        return cls(root=found, source_date_epoch=epoch, show_progress=bool(interactive), settings=settings,
+                   skip_sources=settings.skip_sources)
 
     def with_out(self, out: Path | str | None) -> "Project":
         return replace(self, out_dir=Path(out) if out is not None else None)

@@ -114,7 +114,7 @@ def cow_ntriples(
     out = _Out()
     _states(out, tables, polities, state_links, known, state_iri)
     _igos(out, tables, igo_links, known, igo_iri, source_iri)
-    out.lines.extend(_phase_lines(phases, state_iri, igo_iri, source_iri))
+    out.lines.extend(_phase_lines(phases, state_iri, igo_iri, source_iri, known))
     return "\n".join(out.lines) + "\n"
 
 
@@ -133,7 +133,8 @@ def _states(out: _Out, tables: CowTables, polities: list[Polity], links: dict[st
         ccode = int(g["ccode"].iloc[0])
         polity = next((p for p in polities if p.column == column and p.slug == slug), None)
         first, last = (polity.first_year, polity.last_year or COVERAGE_END) if polity else (0, 9999)
-        out.add(s, _iri(RDF_TYPE), _iri(IGO + "State"))
+        if iri not in known.subjects:  # the project's own entity is typed already: no second copy
+            out.add(s, _iri(RDF_TYPE), _iri(IGO + "State"))
         label = polity.label if polity else str(g["statenme"].iloc[0])
         if iri not in known.labelled:
             out.add(s, _iri(RDFS + "label"), _lit(label, "en"))
@@ -181,7 +182,8 @@ def _igos(out: _Out, tables: CowTables, links: dict[str, CowLink], known: Known,
         slug = iri[len(ID):]
         first = g.iloc[0]
         long_name = str(first["longorgname"]).strip() or str(first["orgname"]).strip()
-        out.add(s, _iri(RDF_TYPE), _iri(IGO + "IntergovernmentalOrganization"))
+        if iri not in known.subjects:
+            out.add(s, _iri(RDF_TYPE), _iri(IGO + "IntergovernmentalOrganization"))
         out.add(s, _iri(RDFS + "label" if iri not in known.labelled else SKOS + "altLabel"), _lit(long_name, "en"))
         for alt in sorted({str(first["orgname"]).strip(), name} - {long_name}):
             out.add(s, _iri(SKOS + "altLabel"), _lit(alt, "en"))
@@ -228,7 +230,7 @@ def _code_text(codes: pd.Series) -> pd.Series:
     return codes.map(lambda c: "NA" if c == NA_CODE else str(c))
 
 
-def _phase_lines(phases: pd.DataFrame, state_iri: dict, igo_iri: dict, source_iri: str) -> list[str]:
+def _phase_lines(phases: pd.DataFrame, state_iri: dict, igo_iri: dict, source_iri: str, known: Known) -> list[str]:
     """Membership, phase, attestation and locator triples, built column-wise over all phases."""
     p = phases.sort_values(["ioname", "column", "first"]).reset_index(drop=True)
     keys = list(zip(p["column"], p["polity"].where(p["polity"].notna(), None)))
@@ -246,7 +248,9 @@ def _phase_lines(phases: pd.DataFrame, state_iri: dict, igo_iri: dict, source_ir
         line = subj + T(pred) + obj + " ."
         cols.append(line[mask] if mask is not None else line)
 
-    first_of_membership = ~m.duplicated()
+    # A membership the articles describe already has its type, member and organization: a copy
+    # in this graph would show twice in queries over the union of graphs.
+    first_of_membership = ~m.duplicated() & ~m.str[1:-1].isin(known.subjects)
     add(m, RDF_TYPE, f"<{IGO}Membership>", first_of_membership)
     add(m, IGO + "member", "<" + state + ">", first_of_membership)
     add(m, IGO + "organization", "<" + org + ">", first_of_membership)

@@ -43,6 +43,7 @@ class Sources:
     shape_files: list[str]
     index: SubjectIndex = field(default_factory=SubjectIndex)
     skipped_sources: list[str] = field(default_factory=list)  # pinned sources left out (--skip-source)
+    pinned_used: list[str] = field(default_factory=list)  # IRIs of the pinned sources loaded and checked
     excluded_files: list[str] = field(default_factory=list)  # project files left out with them
 
     def graph_of(self, rel: str) -> ox.NamedNode:
@@ -100,6 +101,7 @@ def load_sources(project: Project, progress: Progress | None = None) -> Sources:
         shape_files=[project.relative(p) for p in shapes],
         index=index,
         skipped_sources=[s.name for s in plan.skipped],
+        pinned_used=[s.iri for s in plan.used],
         excluded_files=sorted(plan.excluded_files),
     )
 

@@ -22,6 +22,7 @@ from igokg.validate.checks import (
     check_sources,
     check_vocabulary,
 )
+from igokg.validate.datasets import check_locators, check_reference_quotes
 
 ENGINES = ("fast", "pyshacl")
 
@@ -49,6 +50,9 @@ def validate_graph(sources: Sources, engine: str = "fast", progress: Callable[[s
     findings += check_qids(sources)
     findings += check_references(sources)
     findings += check_vocabulary(sources)
+    say("checking record locators and reference quotes against the pinned sources")
+    findings += check_locators(sources)
+    findings += check_reference_quotes(sources)
     findings = sorted(set(findings), key=Finding.sort_key)
     return Report(findings=findings, engine=used, triples=len(sources.store), shacl_results=results)
 
