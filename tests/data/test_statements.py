@@ -164,6 +164,17 @@ def test_the_exercises_are_linked_to_who_holds_them_or_takes_part(sources):
     assert select(sources, "SELECT ?o WHERE { id:series-peace-mission igo:organizer ?o }") == []  # the source names none
 
 
+def test_the_cstos_cooperation_with_the_anti_terrorist_bodies_of_the_sco_and_the_cis(sources):
+    rows = select(sources, """SELECT ?p ?other ?q WHERE { ?p a igo:Partnership ; igo:partner id:csto, ?other ;
+        igo:attestation/igo:quote ?q . FILTER(?other != id:csto) }""")
+    assert {slug(r["other"]) for r in rows} >= {"sco-rats", "cis-atc"}
+    for r in rows:
+        if slug(r["other"]) in ("sco-rats", "cis-atc"):
+            assert r["q"].startswith("close cooperation of the CSTO with the Regional Anti-Terrorist Structure")
+    # the author's judgement of it is not recorded, and no basis or start is invented
+    assert select(sources, "SELECT ?x WHERE { VALUES ?p { id:partnership-csto-sco-rats id:partnership-csto-cis-atc } ?p igo:basedOn|igo:startDate ?x }") == []
+
+
 # --------------------------------------------------------------------------- the example queries
 
 
