@@ -38,6 +38,7 @@ def test_a_client_past_its_waiting_share_gets_429_naming_the_limit():
         assert exc.value.status == 429 and exc.value.retry_after >= 1
         assert "10.0.0.1" in exc.value.message and "1 waiting" in exc.value.message
         first.cancel()
+        await asyncio.sleep(0)
     run(go())
 
 
@@ -51,9 +52,10 @@ def test_a_freed_slot_goes_to_the_client_with_fewest_running():
         other = asyncio.ensure_future(a.enter("other"))
         await asyncio.sleep(0)
         a.leave("busy")
-        await asyncio.sleep(0)
+        await asyncio.wait_for(asyncio.shield(other), 0.1)
         assert other.done() and not busy_next.done()  # "other" came later but had nothing running
         busy_next.cancel()
+        await asyncio.sleep(0)
     run(go())
 
 
