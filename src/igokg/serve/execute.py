@@ -90,6 +90,8 @@ class Runner:
                 await turn
             except (asyncio.CancelledError, Refused):
                 pass
+            else:  # admitted in the same instant (wait_for then swallows the cancel): give the slot back
+                self.admission.leave(client)
             raise _Gone()
         turn.result()  # raises Refused
 
