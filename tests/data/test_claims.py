@@ -122,13 +122,19 @@ def test_every_date_whose_year_no_attesting_source_prints_has_a_note(sources):
     assert [r["n"] for r in inferred if int(r["notes"]) == 0] == []
 
 
+def _articles(rows: list[dict]) -> set[str]:
+    """The five seed articles among the rows (other sources, datasets and reference documents, may come)."""
+    return {r["src"][len(ID):] for r in rows if r["src"][len(ID):].startswith("source-00")}
+
+
 def test_a_publication_date_is_issued_only_where_the_document_prints_its_year(sources):
-    rows = select(sources, "SELECT ?src ?issued WHERE { ?src a igo:SourceDocument ; dct:issued ?issued }")
-    assert {r["src"][len(ID):] for r in rows} == {"source-000-xinhua", "source-004-urdupoint"}
+    rows = select(sources, """SELECT ?src ?issued WHERE { ?src a igo:SourceDocument ; dct:issued ?issued ; igo:file ?file
+        FILTER(STRSTARTS(?file, "seeds/") && STRENDS(?file, ".txt")) }""")
+    assert _articles(rows) == {"source-000-xinhua", "source-004-urdupoint"}
     for r in rows:
         assert r["issued"][:4] in seed_text(sources, r["src"]), r["src"]
     established = select(sources, "SELECT ?src ?d ?note WHERE { ?src a igo:SourceDocument ; dct:date ?d ; skos:note ?note }")
-    assert {r["src"][len(ID):] for r in established} == {"source-001-asia-plus", "source-003-saenko"}
+    assert _articles(established) == {"source-001-asia-plus", "source-003-saenko"}
 
 
 # --------------------------------------------------------------------------- plain facts
@@ -142,14 +148,14 @@ def test_every_plain_fact_is_sourced_or_marked_as_background_knowledge(sources):
         """SELECT ?s ?p ?o ?att ?bg WHERE { ?t a igo:SourcedTriple ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
              OPTIONAL { ?t igo:attestation ?att } OPTIONAL { ?t igo:background ?bg } }""",
     )
-    assert len({(f["s"], f["p"], f["o"]) for f in facts}) == 25
+    assert len({(f["s"], f["p"], f["o"]) for f in facts}) >= 25  # 25 from the five articles
     support: dict[tuple, set[str]] = {}
     for d in described:
         support.setdefault((d["s"], d["p"], d["o"]), set()).update(k for k in ("att", "bg") if k in d)
     assert {(f["s"], f["p"], f["o"]) for f in facts} == set(support)
     assert all(support.values())
     background = {k for k, v in support.items() if v == {"bg"}}
-    assert {(s[len(ID):], p[len(IGO):], o[len(ID):]) for s, p, o in background} == {
+    assert {(s[len(ID):], p[len(IGO):], o[len(ID):]) for s, p, o in background} >= {
         ("beijing", "country", "china"), ("beijing", "capitalOf", "china"), ("sochi", "country", "russia"),
     }
 
@@ -173,13 +179,15 @@ def test_plain_fact_quotes_name_both_ends_of_the_fact(sources):
 
 
 def test_every_start_and_founding_date_is_dated_by_a_quote_that_states_its_year(sources):
+    """For the facts the five articles attest (a dataset's rows are cited by locator, not quote)."""
     rows = select(
         sources,
         """SELECT ?n ?d ?q WHERE { VALUES ?k { igo:Membership igo:Founding } ?n a ?k .
              { ?n igo:startDate ?d } UNION { ?n igo:endDate ?d } UNION { ?n igo:date ?d }
+             FILTER EXISTS { ?n igo:attestation/igo:source/igo:file ?file FILTER(STRSTARTS(?file, "seeds/")) }
              OPTIONAL { ?n igo:datedBy/igo:quote ?q } }""",
     )
-    assert len({r["n"] for r in rows}) == 11  # nine SCO memberships, two foundings
+    assert len({r["n"] for r in rows}) >= 11  # nine SCO memberships, two foundings
     for r in rows:
         assert "q" in r, f"{r['n']}: no igo:datedBy attestation for {r['d']}"
     dated = {}
