@@ -20,6 +20,7 @@ __all__ = [
     "RemoteError",
     "PublishError",
     "MissingSource",
+    "ServeError",
 ]
 
 
@@ -169,3 +170,16 @@ class MissingSource(IgokgError):
             f" or IGOKG_SOURCE_MIRROR at a folder that holds the files; `--skip-source {self.name}` builds without it"
         )
         return text
+
+
+@dataclass
+class ServeError(IgokgError):
+    """The server cannot start or go on: a bad port, a port in use, a store that will not load."""
+
+    message: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return self.message
