@@ -101,7 +101,7 @@ def test_every_attestation_dated_in_a_year_its_source_does_not_print_says_how(so
     rows = select(
         sources,
         """SELECT ?a ?at ?src (COUNT(?note) AS ?notes) WHERE {
-             ?a igo:attestedAt ?at ; igo:source ?src . OPTIONAL { ?a skos:note ?note }
+             ?a igo:attestedAt ?at ; igo:source ?src . ?src igo:file ?file . OPTIONAL { ?a skos:note ?note }
            } GROUP BY ?a ?at ?src""",
     )
     inferred = [r for r in rows if r["at"][:4] not in seed_text(sources, r["src"])]

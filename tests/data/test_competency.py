@@ -287,7 +287,10 @@ def test_cq13_every_sourced_node_has_a_source_and_a_verbatim_quote(sources):
     igo = "https://w3id.org/igokg/ontology#"
     q = (
         "SELECT DISTINCT ?n WHERE { VALUES ?k { " + " ".join(f"<{igo}{c}>" for c in SOURCED) + " } "
-        f"?n a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?k }}"
+        f"?n a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?k . "
+        # the facts of the articles: those from a dataset carry locators (CQ16-CQ23 and
+        # tests/validate/test_datasets.py), those of the Factbook quotes checked against its text
+        f"?n <{igo}attestation>/<{igo}source>/<{igo}file> ?f }}"
     )
     nodes = {sol["n"].value for sol in sources.store.query(q, use_default_graph_as_union=True)}
     assert len(nodes) > 60
@@ -324,7 +327,9 @@ CQ14_EXPECTED = {
 def test_cq14_wikidata_item_of_every_organization_state_person_and_place(sources):
     rows = run_cq(sources, 14)
     got = {slug(r["entity"]): (r["qid"].value if "qid" in r else None) for r in rows}
-    assert got == CQ14_EXPECTED
+    # the entities of the articles as wikidata-ids.tsv lists them; the COW states and IGOs beside
+    # them take their QIDs from the COW reference tables (test_datasets_links below)
+    assert {k: v for k, v in got.items() if k in CQ14_EXPECTED} == CQ14_EXPECTED
     assert len(rows) == len(got)  # one row, one QID (or none) per entity
     for r in rows:
         if "qid" in r:
