@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from igokg import __version__
-from igokg.errors import IgokgError, PublishError
+from igokg.errors import IgokgError, PublishError, Terminated, explain_os_error
 from igokg.progress import progress_reporter
 from igokg.project import Project, resolve_settings
 from igokg.report import ValidationFailed
@@ -308,12 +308,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("igokg: interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"igokg: stopped by signal {exc.signum}; what was half-written was removed", file=sys.stderr)
+        return 128 + exc.signum
     except BrokenPipeError:  # `igokg query ... | head`
         try:
             sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - silence the flush at exit
         except OSError:
             pass
         return 0
+    except OSError as exc:  # the library names its own files; this is the net for what it did not foresee
+        print(f"igokg: {explain_os_error(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
