@@ -181,7 +181,8 @@ def _wikidata_client(args: argparse.Namespace, project: Project):
     from igokg.wikidata import WikidataClient
 
     cache = None if args.no_cache else project.cache_dir / "wikidata"
-    return WikidataClient(endpoint=args.endpoint, cache_dir=cache, refresh=args.refresh, timeout=args.timeout)
+    return WikidataClient(endpoint=args.endpoint, cache_dir=cache, refresh=args.refresh, timeout=args.timeout,
+                          contact=project.settings.wikidata_contact)
 
 
 def cmd_wikidata(args: argparse.Namespace) -> int:
@@ -240,7 +241,7 @@ def register_wikidata(sub: argparse._SubParsersAction) -> None:
         formats = ("table", "csv", "json", "qs") if name == "quickstatements" else ("table", "csv", "json")
         q.add_argument("--format", choices=formats, default=None, help="output on the terminal (default: " + ("qs, the commands" if name == "quickstatements" else "table") + ")")
         q.add_argument("--out", metavar="DIR", help=f"also write {name}.csv and {name}.json" + (" and quickstatements.txt" if name == "quickstatements" else "") + " into DIR")
-        q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per request (default: 60)")
+        q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="the most a request may take, in all (default: 60)")
         cache = q.add_mutually_exclusive_group()
         cache.add_argument("--no-cache", action="store_true", help="neither read nor write the answer cache (.cache/wikidata)")
         cache.add_argument("--refresh", action="store_true", help="ask the service again and replace the cached answers")

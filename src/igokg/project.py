@@ -17,8 +17,9 @@ from typing import Mapping
 
 from igokg import __version__
 from igokg.errors import SourceError
+from igokg.namespaces import BASE
 
-__all__ = ["Project", "Settings", "resolve_settings"]
+__all__ = ["Project", "Settings", "resolve_settings", "user_agent"]
 
 # Where the input lives, relative to the project root: the layout people edit.
 INPUT_DIRS = ("ontology", "shapes", "data", "seeds")
@@ -30,7 +31,9 @@ class Settings:
 
     - `IGOKG_PUSH_USER`, `IGOKG_PUSH_PASSWORD`, `IGOKG_PUSH_AUTH` (basic|digest),
       `IGOKG_PUSH_TOKEN` (bearer): credentials for `igokg push`; never printed.
-    - `IGOKG_WIKIDATA_CONTACT`: who Wikimedia can write to about our queries (User-Agent).
+    - `IGOKG_WIKIDATA_CONTACT`: who Wikimedia can write to about your queries, an email address
+      or a web page, sent in the User-Agent of `igokg wikidata`. Required to query Wikimedia's
+      services (Wikimedia's User-Agent policy); other endpoints do without.
     - `IGOKG_SOURCE_MIRROR`: a folder holding the pinned third-party files, for offline builds.
     - `CI`: set by CI services; no progress display there.
     """
@@ -55,6 +58,12 @@ class Settings:
             source_mirror=Path(mirror) if mirror else None,
             ci=bool(env.get("CI")),
         )
+
+
+def user_agent(contact: str = "") -> str:
+    """How igokg introduces itself to every server it talks to: name, version, home page, contact."""
+    about = BASE.rstrip("/") + (f"; {contact}" if contact else "")
+    return f"igokg/{__version__} (+{about})"
 
 
 def resolve_settings(env: Mapping[str, str] | None = None) -> Settings:

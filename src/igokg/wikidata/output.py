@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from igokg.errors import OutputError
 from igokg.release import Written
 from igokg.wikidata.check import CheckReport
 from igokg.wikidata.client import (
@@ -23,7 +24,10 @@ def write_report(report: CheckReport | DiffReport | QuickStatementsReport, out: 
     if isinstance(report, QuickStatementsReport):
         files.append((out / f"{name}.txt", report.to_quickstatements()))
     for path, text in files:
-        _write_atomic(path, text)
+        try:
+            _write_atomic(path, text)
+        except OSError as exc:
+            raise OutputError.from_os_error(path, exc) from None
     return [p for p, _ in files]
 
 
