@@ -1,4 +1,4 @@
-"""`igokg push` against real stores started here: Oxigraph server always, Virtuoso when installed.
+"""`igokg push` against real stores started here: Oxigraph server and Virtuoso (CI installs it).
 
 Releases are written the way `igokg build` writes them (a gzip N-Triples dump and a
 `void.ttl` with `void:triples`): one from the project's real facts, others generated
@@ -13,12 +13,24 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from support.push_servers import Oxigraph, Proxy, Virtuoso, sparql_select
+from support.push_servers import (
+    MARK,
+    VOID,
+    Oxigraph,
+    Proxy,
+    Virtuoso,
+    generated,
+    graph_counts,
+    markers,
+    need_tool,
+    sparql_select,
+)
 
+from igokg import __version__
 from igokg.cli import main
 from igokg.errors import RemoteError, SourceError
 from igokg.namespaces import DATASET_IRI
-from igokg.project import Settings
+from igokg.project import Settings, user_agent
 from igokg.push import (
     DEFAULT_GRAPH,
     Auth,
@@ -27,26 +39,6 @@ from igokg.push import (
     plan_push,
     push_release,
 )
-
-MARK = "http://example.org/marker"
-VOID = "http://rdfs.org/ns/void#"
-
-
-def write_release(folder: Path, lines: list[str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    body = "".join(sorted(line if line.endswith("\n") else line + "\n" for line in lines))
-    with gzip.GzipFile(folder / "igokg.nt.gz", "wb", mtime=0) as fh:
-        fh.write(body.encode())
-    (folder / "void.ttl").write_text(
-        "@prefix void: <http://rdfs.org/ns/void#> .\n"
-        f"<https://w3id.org/igokg/dataset> a void:Dataset ; void:triples {len(lines)} .\n"
-    )
-    return folder
-
-
-def generated(folder: Path, tag: str, n: int) -> Path:
-    """n triples, each carrying the marker value `tag`."""
-    return write_release(folder, [f'<http://example.org/{tag}/{i}> <{MARK}> "{tag}" .' for i in range(n)])
 
 
 @pytest.fixture(scope="session")
@@ -64,17 +56,6 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory):
     server = Oxigraph(tmp_path_factory.mktemp("oxigraph") / "db").start()
     yield server
     server.kill()
-
-
-def graph_counts(server, graph: str | None = None) -> dict[str, int]:
-    rows = server.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    counts = {r["g"]: int(r["n"]) for r in rows}
-    return counts if graph is None else {graph: counts.get(graph, 0)}
-
-
-def markers(server, graph: str) -> dict[str, int]:
-    rows = server.select(f"SELECT ?v (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s <{MARK}> ?v }} }} GROUP BY ?v")
-    return {r["v"]: int(r["n"]) for r in rows}
 
 
 # --------------------------------------------------------------------------- Oxigraph
@@ -166,6 +147,13 @@ def test_wrong_credentials_fail_clearly_without_printing_the_password(oxigraph, 
         assert "right-pass-1" not in out + err
         assert markers(oxigraph, target) == {"secret": 10}
         assert len(proxy.seen_auth) >= 4 and set(proxy.seen_auth[-4:]) == {proxy.expected}
+
+
+def test_push_introduces_itself_as_igokg(oxigraph, tmp_path):
+    with Proxy(oxigraph.url) as proxy:
+        push_release(generated(tmp_path / "a", "ua", 5), proxy.url, graph="http://example.org/graph/ua")
+    assert len(proxy.seen_agents) >= 4
+    assert set(proxy.seen_agents) == {user_agent()} == {f"igokg/{__version__} (+https://w3id.org/igokg)"}
 
 
 def test_bearer_token_is_sent_and_never_shown(tmp_path, monkeypatch):
@@ -271,6 +259,13 @@ def test_an_unknown_endpoint_shape_needs_both_overrides():
 
 
 # --------------------------------------------------------------------------- Virtuoso
+
+
+def test_under_ci_a_missing_store_fails_the_tests_instead_of_skipping_them():
+    with pytest.raises(pytest.fail.Exception, match="virtuoso-t-nowhere is not installed: under CI it must be"):
+        need_tool("virtuoso-t-nowhere", env={"CI": "true"})
+    with pytest.raises(pytest.skip.Exception, match=r"\.ci/setup\.d/push\.sh installs it"):
+        need_tool("virtuoso-t-nowhere", env={})
 
 
 @pytest.fixture(scope="module")
