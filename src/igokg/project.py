@@ -168,12 +168,21 @@ def _find_root(start: Path) -> Path | None:
     return None
 
 
+#: 9999-12-31T23:59:59Z, the last second an xsd:date (and Python's datetime) can name.
+_LAST_EPOCH = 253_402_300_799
+
+
 def _epoch_from(value: str | None, root: Path) -> int | None:
     if value:
         try:
-            return int(value)
+            epoch = int(value)
         except ValueError:
             raise SourceError("SOURCE_DATE_EPOCH", f"not an integer: {value!r}") from None
+        # reproducible-builds.org: seconds since 1970, not negative; dates end in year 9999.
+        if not 0 <= epoch <= _LAST_EPOCH:
+            raise SourceError("SOURCE_DATE_EPOCH", f"{epoch} is not a date between 1970 and 9999 "
+                              f"(seconds since 1970-01-01, 0 to {_LAST_EPOCH})")
+        return epoch
     try:
         out = subprocess.run(
             ["git", "-C", str(root), "log", "-1", "--format=%ct"],
