@@ -227,6 +227,14 @@ def test_a_dump_that_disagrees_with_void_is_refused_before_sending(tmp_path):
         push_release(release, "http://127.0.0.1:1/query")
 
 
+def test_a_void_with_a_token_beyond_the_parsers_limit_is_refused_before_sending(tmp_path):
+    release = generated(tmp_path / "a", "x", 5)
+    with (release / "void.ttl").open("a") as fh:
+        fh.write('<https://w3id.org/igokg/dataset> <http://example.org/note> "' + "a" * 17_000_000 + '" .\n')
+    with pytest.raises(SourceError, match="void.ttl: not readable Turtle: a literal or IRI is too long for the parser"):
+        push_release(release, "http://127.0.0.1:1/query", dry_run=True)
+
+
 def test_a_missing_release_names_the_file(tmp_path):
     with pytest.raises(SourceError, match="igokg.nt.gz: missing from the release"):
         push_release(tmp_path, "http://127.0.0.1:1/query")

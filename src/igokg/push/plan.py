@@ -113,6 +113,9 @@ def _release_files(release_dir: Path) -> tuple[Path, int]:
         quads = list(ox.parse(void.read_bytes(), format=ox.RdfFormat.TURTLE))
     except (SyntaxError, ValueError) as exc:
         raise SourceError(void, f"not readable Turtle: {exc}") from None
+    except MemoryError as exc:  # pyoxigraph's "Reached the buffer maximal size": one token over 16 MiB
+        raise SourceError(void, f"not readable Turtle: a literal or IRI is too long for the parser ({exc})",
+                          hint="rebuild the release with igokg build") from None
     counts = [
         q.object.value
         for q in quads
