@@ -8,13 +8,14 @@ headers or in the body), and one that records what it was sent.
 from __future__ import annotations
 
 import json
+import os
 import socketserver
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from support.filesystems import read_only_folder
+from support.filesystems import full_disk, read_only_folder
 
 from igokg import __version__
 from igokg.cli import main
@@ -186,6 +187,15 @@ def test_an_out_that_cannot_be_written_is_a_one_line_error(recorder, project_cop
             code = main(["--root", str(project_copy), "wikidata", "check", "--endpoint", recorder, "--no-cache", "--out", str(out)])
             captured = capsys.readouterr()
             assert code == 2 and captured.err.count("\n") == 1 and "Traceback" not in captured.err
-            assert captured.err.startswith(f"igokg: {out}/check.csv: cannot write: ")
+            assert captured.err.startswith(f"igokg: {out}: cannot write: ")
             assert captured.out == ""  # nothing printed as if it had worked
         assert json.dumps(sorted(p.name for p in ro.iterdir())) == "[]"
+
+
+def test_a_full_disk_leaves_neither_a_half_file_nor_half_the_set(recorder, project_copy, tmp_path, capsys):
+    with full_disk(tmp_path / "small", "8k") as small:
+        out = small / "reports"
+        code = main(["--root", str(project_copy), "wikidata", "check", "--endpoint", recorder, "--no-cache", "--out", str(out)])
+        err = capsys.readouterr().err
+        assert code == 2 and "no space left on the device" in err and err.count("\n") == 1
+        assert os.listdir(small) == []
