@@ -83,6 +83,18 @@ def need_tool(name: str, env: dict[str, str] | None = None) -> str:
 
 
 def wait_http(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> None:
+    """Wait until the server answers; if it never does, stop it (a fixture that raised in its
+    setup never runs its teardown, and an unready server would outlive the tests)."""
+    try:
+        _wait_http(url, proc, seconds, log)
+    except BaseException:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        raise
+
+
+def _wait_http(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
