@@ -11,6 +11,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from igokg.errors import SourceError
+
 
 @dataclass(frozen=True)
 class ReferenceEntry:
@@ -25,12 +27,17 @@ def read_reference(path: Path) -> dict[str, ReferenceEntry]:
     out: dict[str, ReferenceEntry] = {}
     if not path.is_file():
         return out
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            qid = (row.get("id") or "").strip()
-            if qid.startswith(("Q", "P")) and qid[1:].isdigit():
-                label = row.get("label") or row.get("statenme") or row.get("orgname") or ""
-                out[qid] = ReferenceEntry(qid, label, row.get("kind", ""), row.get("confidence", ""))
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                qid = (row.get("id") or "").strip()
+                if qid.startswith(("Q", "P")) and qid[1:].isdigit():
+                    label = row.get("label") or row.get("statenme") or row.get("orgname") or ""
+                    out[qid] = ReferenceEntry(qid, label, row.get("kind", ""), row.get("confidence", ""))
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text (byte {exc.start}: {exc.reason})", hint="save the table as UTF-8 TSV") from None
+    except (OSError, csv.Error) as exc:
+        raise SourceError(path, f"cannot read the table: {exc}") from None
     return out
 
 
@@ -63,12 +70,19 @@ def read_cow_links(path: Path, key: str) -> dict[str, CowLink]:
     out: dict[str, CowLink] = {}
     if not path.is_file():
         return out
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            qid = (row.get("id") or "").strip()
-            ok = qid.startswith("Q") and qid[1:].isdigit() and row.get("confidence") in _RANK
-            name = row.get("statenme") or row.get("orgname") or ""
-            out[row[key].strip()] = CowLink(row[key].strip(), name, qid if ok else None, row.get("confidence", ""))
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                qid = (row.get("id") or "").strip()
+                ok = qid.startswith("Q") and qid[1:].isdigit() and row.get("confidence") in _RANK
+                name = row.get("statenme") or row.get("orgname") or ""
+                out[row[key].strip()] = CowLink(row[key].strip(), name, qid if ok else None, row.get("confidence", ""))
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text (byte {exc.start}: {exc.reason})", hint="save the table as UTF-8 TSV") from None
+    except KeyError:
+        raise SourceError(path, f"has no column {key!r}", hint="keep the table's header row as shipped") from None
+    except (OSError, csv.Error) as exc:
+        raise SourceError(path, f"cannot read the table: {exc}") from None
     return out
 
 
