@@ -134,3 +134,20 @@ def test_validate_without_the_dataset_names_it_its_location_and_both_ways_to_sup
     assert "location: https://raw.githubusercontent.com/dieghernan/igoR/" in err
     assert "igokg fetch cow-igo-v3" in err and "IGOKG_SOURCE_MIRROR" in err and "--skip-source cow-igo-v3" in err
     assert "Traceback" not in err
+
+
+def test_cli_fetch_of_a_404_is_one_line_naming_the_url_and_exits_non_zero(tmp_path, server, capsys):
+    make_project(tmp_path, f"{server}/missing.rda")
+    code = main(["--root", str(tmp_path), "fetch"])
+    out, err = capsys.readouterr()
+    assert code != 0 and out == ""
+    assert err.startswith("igokg: ") and f"{server}/missing.rda" in err and "404" in err
+    assert "Traceback" not in err
+    assert not any(p.is_file() for p in (tmp_path / ".cache").rglob("*"))
+
+
+def test_cli_fetch_reports_each_file_it_downloaded(tmp_path, server, capsys):
+    make_project(tmp_path, f"{server}/good.rda")
+    assert main(["--root", str(tmp_path), "fetch", "toy"]) == 0
+    out = capsys.readouterr().out
+    assert "toy/data.rda" in out and "downloaded" in out and "1 file(s), 1 downloaded, every sha256 verified" in out

@@ -12,22 +12,19 @@ import hashlib
 import shutil
 from pathlib import Path
 
-import pytest
-from conftest import EPOCH, MIRROR, copy_project
+from conftest import FULL, copy_project, need_pinned_files
 
 from igokg.project import Project
 from igokg.sources import load_sources
 from igokg.validate.datasets import check_locators, check_reference_quotes
 
-pytestmark = pytest.mark.skipif(not (MIRROR / "igoR").is_dir(), reason="needs the mirror of the pinned files")
-
-ENV = {k: v for k, v in EPOCH.items() if k != "IGOKG_SKIP_SOURCES"}
+ENV = {k: v for k, v in FULL.items() if k != "IGOKG_SOURCE_MIRROR"}  # each test names its own copy of the mirror
 
 
 def copy_with_mirror(tmp_path: Path) -> tuple[Path, Path]:
     root = copy_project(tmp_path / "p")
     mirror = tmp_path / "mirror"
-    shutil.copytree(MIRROR, mirror)
+    shutil.copytree(need_pinned_files(), mirror)
     for f in mirror.rglob("*"):
         f.chmod(0o644) if f.is_file() else f.chmod(0o755)
     return root, mirror

@@ -95,9 +95,9 @@ def parse_html(path: Path) -> Node:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(tmp_path_factory, sources) -> Path:
     out = tmp_path_factory.mktemp("site")
-    render_site(load_sources(Project.discover(ROOT)), out)
+    render_site(sources, out)  # the article graph (tests/conftest.py)
     return out
 
 
@@ -196,8 +196,8 @@ def test_inline_nodes_are_shown_on_their_parent_page_not_as_pages(site):
     assert "China" in " ".join(c.text() for c in children)
 
 
-def test_every_typed_entity_has_a_page_and_data_files(site):
-    store = load_sources(Project.discover(ROOT)).store
+def test_every_typed_entity_has_a_page_and_data_files(site, sources):
+    store = sources.store
     typed = {
         q.subject.value
         for q in store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None)
@@ -376,8 +376,7 @@ def test_landing_page_lists_downloads_with_size_and_checksum(fixture_site):
     assert "CC BY 4.0" in text and "MIT" in text and "How to cite" in text and "/sparql" in text
 
 
-def test_landing_page_counts_match_the_graph(site):
-    sources = load_sources(Project.discover(ROOT))
+def test_landing_page_counts_match_the_graph(site, sources):
     from igokg.sources import fact_triples
 
     triples = len(set(fact_triples(sources)))
@@ -448,8 +447,8 @@ def test_pages_and_pictures_pass_the_nu_html_checker(site, fixture_site):
     assert checked.returncode == 0, checked.stderr or checked.stdout
 
 
-def test_source_page_lists_every_quote_taken_from_it_with_the_facts_it_supports(site):
-    store = load_sources(Project.discover(ROOT)).store
+def test_source_page_lists_every_quote_taken_from_it_with_the_facts_it_supports(site, sources):
+    store = sources.store
     quotes = {r["q"].value for r in store.query(
         "SELECT ?q WHERE { ?a <https://w3id.org/igokg/ontology#source> <https://w3id.org/igokg/id/source-000-xinhua> ;"
         " <https://w3id.org/igokg/ontology#quote> ?q }", use_default_graph_as_union=True)}
