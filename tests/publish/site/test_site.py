@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT  # noqa: E402
+from conftest import EPOCH, ROOT  # noqa: E402
 
 from igokg.project import Project
 from igokg.publish.site import render_site
@@ -115,6 +115,17 @@ id:membership-sco-ruritania a igo:Membership ;
         igo:source id:source-000-xinhua ;
         igo:attestedAt "2018-06-08"^^xsd:date ;
         igo:quote "a quote with <b>tags</b> & ampersands" ] .
+
+# A membership known only by its phases, as the COW import writes them (no igo:role of its own).
+id:graustark a igo:State ; rdfs:label "Graustark"@en .
+id:membership-cis-graustark a igo:Membership ; igo:member id:graustark ; igo:organization id:cis ;
+    igo:phase id:membership-cis-graustark-phase-1993, id:membership-cis-graustark-phase-1991 .
+id:membership-cis-graustark-phase-1991 a igo:MembershipPhase ; igo:status igo:Member ;
+    igo:startDate "1991"^^xsd:gYear ; igo:endDate "1992"^^xsd:gYear ; igo:attestation id:att-graustark-cow .
+id:membership-cis-graustark-phase-1993 a igo:MembershipPhase ; igo:status igo:AssociateMember ;
+    igo:latestStart "1993"^^xsd:gYear ; igo:earliestEnd "2014"^^xsd:gYear ; igo:attestation id:att-graustark-cow .
+id:att-graustark-cow a igo:Attestation ; igo:source id:cow-igo-v3 ; igo:locator [ a igo:RecordLocator ;
+    igo:table "igo_year_format3" ; igo:row "ioname=CIS" ; igo:column "graustark" ; igo:cellValue "1" ] .
 """
 
 
@@ -387,6 +398,22 @@ def test_landing_page_counts_match_the_graph(site, sources):
     assert "5 source documents" in counts
 
 
+def test_a_membership_known_only_by_its_phases_says_each_status_with_its_years(fixture_site):
+    said = "Graustark in the CIS: a member from 1991 to 1992; an associate member from 1993 at the latest to at least 2014"
+    page = parse_html(fixture_site / "id" / "membership-cis-graustark.html")
+    # named by its latest status, not "member" by default
+    assert next(page.iter("h1")).text() == "Graustark: associate member of the CIS"
+    assert said in " ".join(page.text().split())
+    assert said in " ".join(parse_html(fixture_site / "id" / "graustark.html").text().split())
+    cis = parse_html(fixture_site / "id" / "cis.html")
+    row = next(tr for tr in cis.iter("tr") if "Graustark" in tr.text())
+    assert "associate member" in row.text()
+    matrix = ET.parse(fixture_site / "matrix.svg").getroot()
+    cells = [c for c in matrix.iter("{http://www.w3.org/2000/svg}g") if c.get("data-state") == "graustark"]
+    assert [(c.get("data-org"), c.get("data-role")) for c in cells] == [("cis", "associate")]
+    assert "associate member" in "".join(matrix.itertext())
+
+
 def test_html_special_characters_in_labels_are_escaped(fixture_site):
     raw = (fixture_site / "id" / "ruritania.html").read_text(encoding="utf-8")
     assert "<script>" not in raw
@@ -405,7 +432,7 @@ def test_two_builds_give_identical_bytes(site, tmp_path):
     import sys
 
     # The second build runs in another process with another hash seed: set order must not leak.
-    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = {**os.environ, **EPOCH, "PYTHONHASHSEED": "12345", "PYTHONPATH": os.pathsep.join(sys.path)}
     code = ("import sys; from pathlib import Path; from igokg.project import Project; "
             "from igokg.sources import load_sources; from igokg.publish.site import render_site; "
             "render_site(load_sources(Project.discover(Path(sys.argv[1]))), Path(sys.argv[2]))")

@@ -20,6 +20,7 @@ from igokg.publish.site.graph import (
     NO_ITEM_CLASSES,
     PREDICATE_ORDER,
     RDFS_LABEL,
+    ROLE_RANK,
     ROLE_STYLE,
     SKOS_ALT,
     SKOS_DEF,
@@ -212,7 +213,7 @@ def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipI
     members = []
     if IGO + "IntergovernmentalOrganization" in types or any(m.org == iri for m in memberships):
         for m in sorted((m for m in memberships if m.org == iri),
-                        key=lambda m: ({"founding": 0, "member": 1, "observer": 2, "partner": 3}[m.role],
+                        key=lambda m: (ROLE_RANK[m.role],
                                        g.label(m.member), m.iri)):
             members.append({"member": links.term(ox.NamedNode(m.member)), "role": ROLE_STYLE[m.role]["label"],
                             "start": m.start, "end": m.end, "href": links.entity(m.iri),

@@ -7,7 +7,7 @@ import re
 from igokg.namespaces import (
     IGO,
 )
-from igokg.publish.site.graph import ROLE_STYLE, Graph, _slug
+from igokg.publish.site.graph import ROLE_RANK, ROLE_STYLE, Graph, _slug
 from igokg.publish.site.links import Links, MembershipInfo
 
 
@@ -55,7 +55,7 @@ def timeline_data(g: Graph, org: str, memberships: list[MembershipInfo], root: s
     step = next(s for s in (1, 2, 5, 10, 20, 50) if span / s <= 12)
 
     label_w, plot_w, row_h, top = 170, 600, 26, 46
-    rank = {"founding": 0, "member": 1, "observer": 2, "partner": 3}
+    rank = ROLE_RANK
     members = sorted({m.member for m in mine}, key=lambda s: (
         min(rank[m.role] for m in mine if m.member == s),
         min((m.start or "9999") for m in mine if m.member == s),
@@ -110,7 +110,7 @@ def timeline_data(g: Graph, org: str, memberships: list[MembershipInfo], root: s
 def matrix_data(g: Graph, memberships: list[MembershipInfo], root: str) -> dict:
     states = sorted({m.member for m in memberships if IGO + "State" in g.types(m.member)}, key=lambda s: (g.label(s), s))
     orgs = sorted({m.org for m in memberships}, key=lambda o: (g.short(o), o))
-    rank = {"founding": 0, "member": 1, "observer": 2, "partner": 3}
+    rank = ROLE_RANK
     label_w, col_w, row_h, top = 130, 70, 24, 50
     cells = []
     for i, s in enumerate(states):
