@@ -356,6 +356,11 @@ CASES: list[Case] = [
          [E("id:x", None, "id:x", "SPARQL", "igosh:MembershipShape", message=MEMBERSHIP_SOURCED)], ("igosh:membershipSourced", "igosh:MembershipShape")),
     Case("membership-with-phases-and-no-role-or-attestation-is-fine",
          PHASE_X + '; igo:status igo:Member ; igo:startDate "2001"^^xsd:gYear .', []),
+    Case("phases-of-something-without-member-or-organization",
+         'id:x a igo:Partnership ; rdfs:label "X"@en ; igo:partner id:org, id:org2 ; igo:attestation id:att ; igo:phase id:p . '
+         'id:p a igo:MembershipPhase ; igo:status igo:Member ; igo:attestation id:att-cells .',
+         [E("id:x", "igo:member", None, "MinCount", "igosh:membershipMember"),
+          E("id:x", "igo:organization", None, "MinCount", "igosh:membershipOrganization")], ("igosh:PhasedShape",)),
     Case("membership-phase-not-a-phase", MEMBERSHIP_X + "; igo:phase id:att-cells .",
          [E("id:x", "igo:phase", "id:att-cells", "Class", "igosh:membershipPhase")], ("igosh:membershipPhase",)),
     Case("membership-role-a-topic", MEMBERSHIP_X.replace("igo:role igo:Observer", "igo:role id:topic") + " .",

@@ -105,7 +105,7 @@ def test_a_dissolution_with_a_successor_flag_is_a_dated_end_of_kind_replaced():
 def test_entities_the_articles_know_are_reused_and_others_linked_only_from_the_tables():
     t = tables(igo_table("ORG", range(2000, 2002), {"aland": [1, 1], "borduria": [1, 1]}, sdate=2000))
     known = Known(by_qid={"Q1": ID + "aland-of-the-articles"}, labelled={ID + "aland-of-the-articles"},
-                  subjects={ID + "aland-of-the-articles"})
+                  subjects={ID + "aland-of-the-articles"}, typed={ID + "aland-of-the-articles"})
     links = {"1": CowLink("1", "Aland", "Q1", "confirmed-2-sources"), "2": CowLink("2", "Borduria", None, "not-found")}
     g = graph(t, state_links=links, igo_links={"ORG": CowLink("ORG", "ORG org", "Q9", "one-source")}, known=known)
     aland = ID + "aland-of-the-articles"
@@ -146,3 +146,17 @@ def test_two_cow_entities_that_would_share_an_iri_stop_the_import():
     t = tables(igo_table("ORG", range(2000, 2002), {"aland": [1, 1], "borduria": [1, 1]}, sdate=2000))
     with pytest.raises(SourceError, match="would share an IRI: .*id/org"):
         graph(t, known=Known(by_qid={}, labelled=set(), subjects={ID + "org"}))
+
+
+def test_a_membership_the_project_only_adds_a_phase_to_is_typed_with_its_member_and_organization():
+    """data/factbook.ttl adds a Factbook phase to id:membership-csto-uzbekistan without typing it:
+    the import must not take a subject for a typed membership (it left two untyped)."""
+    t = tables(igo_table("ORG", range(2000, 2002), {"aland": [1, 1], "borduria": [1, 1]}, sdate=2000))
+    typed_elsewhere = ID + "membership-org-borduria"
+    only_a_phase = ID + "membership-org-aland"
+    g = graph(t, known=Known(by_qid={}, labelled=set(), subjects={only_a_phase, typed_elsewhere}, typed={typed_elsewhere}))
+    assert values(g, only_a_phase, RDF_TYPE) == {IGO + "Membership"}
+    assert one(g, only_a_phase, IGO + "member") == ID + "aland" and one(g, only_a_phase, IGO + "organization") == ID + "org"
+    # a membership the project types keeps its own type, member and organization: no second copy
+    assert values(g, typed_elsewhere, RDF_TYPE) == values(g, typed_elsewhere, IGO + "member") == set()
+    assert values(g, typed_elsewhere, IGO + "phase") == {typed_elsewhere + "-phase-2000"}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -39,11 +39,13 @@ _GYEAR = f"^^<{XSD}gYear>"
 
 @dataclass
 class Known:
-    """What the project's own files already say: entity IRI by QID, and IRIs that have a label."""
+    """What the project's own files already say: entity IRI by QID, IRIs that have a label, IRIs
+    that are subjects, and IRIs that have a type (those the import does not type again)."""
 
     by_qid: dict[str, str]
     labelled: set[str]
     subjects: set[str]
+    typed: set[str] = field(default_factory=set)
 
 
 def slugify(text: str) -> str:
@@ -133,7 +135,7 @@ def _states(out: _Out, tables: CowTables, polities: list[Polity], links: dict[st
         ccode = int(g["ccode"].iloc[0])
         polity = next((p for p in polities if p.column == column and p.slug == slug), None)
         first, last = (polity.first_year, polity.last_year or COVERAGE_END) if polity else (0, 9999)
-        if iri not in known.subjects:  # the project's own entity is typed already: no second copy
+        if iri not in known.typed:  # the project's own entity is typed already: no second copy
             out.add(s, _iri(RDF_TYPE), _iri(IGO + "State"))
         label = polity.label if polity else str(g["statenme"].iloc[0])
         if iri not in known.labelled:
@@ -182,7 +184,7 @@ def _igos(out: _Out, tables: CowTables, links: dict[str, CowLink], known: Known,
         slug = iri[len(ID):]
         first = g.iloc[0]
         long_name = str(first["longorgname"]).strip() or str(first["orgname"]).strip()
-        if iri not in known.subjects:
+        if iri not in known.typed:
             out.add(s, _iri(RDF_TYPE), _iri(IGO + "IntergovernmentalOrganization"))
         out.add(s, _iri(RDFS + "label" if iri not in known.labelled else SKOS + "altLabel"), _lit(long_name, "en"))
         for alt in sorted({str(first["orgname"]).strip(), name} - {long_name}):
@@ -248,9 +250,10 @@ def _phase_lines(phases: pd.DataFrame, state_iri: dict, igo_iri: dict, source_ir
         line = subj + T(pred) + obj + " ."
         cols.append(line[mask] if mask is not None else line)
 
-    # A membership the articles describe already has its type, member and organization: a copy
-    # in this graph would show twice in queries over the union of graphs.
-    first_of_membership = ~m.duplicated() & ~m.str[1:-1].isin(known.subjects)
+    # A membership the articles type already has its member and organization: a copy in this
+    # graph would show twice in queries over the union of graphs. One the project only adds a
+    # phase to (data/factbook.ttl) is typed here, with its member and organization.
+    first_of_membership = ~m.duplicated() & ~m.str[1:-1].isin(known.typed)
     add(m, RDF_TYPE, f"<{IGO}Membership>", first_of_membership)
     add(m, IGO + "member", "<" + state + ">", first_of_membership)
     add(m, IGO + "organization", "<" + org + ">", first_of_membership)

@@ -18,7 +18,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from igokg.errors import SourceError
-from igokg.namespaces import OWL_SAMEAS, RDFS, WD
+from igokg.namespaces import OWL_SAMEAS, RDF_TYPE, RDFS, WD
 from igokg.project import Project
 from igokg.sources.pinned import PinnedSource, locate_files, read_pinned
 
@@ -80,7 +80,9 @@ def _known(store: ox.Store):
             by_qid[q.object.value[len(WD):]] = q.subject.value
     labelled = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None, None)}
     subjects = {q.subject.value for q in store.quads_for_pattern(None, None, None, None) if isinstance(q.subject, ox.NamedNode)}
-    return Known(by_qid=by_qid, labelled=labelled, subjects=subjects)
+    typed = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None)
+             if isinstance(q.subject, ox.NamedNode)}
+    return Known(by_qid=by_qid, labelled=labelled, subjects=subjects, typed=typed)
 
 
 def import_cow(project: Project, source: PinnedSource, files: dict, store: ox.Store) -> str:
