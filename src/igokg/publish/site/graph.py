@@ -108,6 +108,7 @@ class Graph:
     by_owner: dict[str, list[ox.Triple]] = field(default_factory=dict)  # entity -> its and its inline nodes' triples
     _types: dict[str, list[str]] = field(default_factory=dict)
     _instances: dict[str, list[str]] = field(default_factory=dict)
+    _roles: dict[str, list[str]] = field(default_factory=dict)
 
     def values(self, s: str, p: str) -> list[object]:
         return [o for pp, o in self.out.get(s, []) if pp == p]
@@ -150,13 +151,16 @@ class Graph:
 
     def membership_roles(self, iri: str) -> list[str]:
         """A membership's role keys, strongest first: its igo:role; for a membership known only by
-        its phases (a dataset's), the status of its latest phase; "member" when it has neither."""
-        roles = [ROLE_KEY[r] for r in ROLE_ORDER if r in self.iris(iri, IGO + "role")]
-        if not roles:
-            latest = max(self.iris(iri, IGO + "phase"), key=lambda p: (self.phase_first_year(p), p), default=None)
-            status = self.first(latest, IGO + "status") if latest else None
-            roles = [ROLE_KEY[status]] if status in ROLE_KEY else []
-        return roles or ["member"]
+        its phases (a dataset's), the status of its latest phase; "member" when it has neither.
+        Remembered: labels ask for it again and again."""
+        if iri not in self._roles:
+            roles = [ROLE_KEY[r] for r in ROLE_ORDER if r in self.iris(iri, IGO + "role")]
+            if not roles:
+                latest = max(self.iris(iri, IGO + "phase"), key=lambda p: (self.phase_first_year(p), p), default=None)
+                status = self.first(latest, IGO + "status") if latest else None
+                roles = [ROLE_KEY[status]] if status in ROLE_KEY else []
+            self._roles[iri] = roles or ["member"]
+        return self._roles[iri]
 
     def phase_first_year(self, phase: str) -> str:
         """The year a phase is first known: its start, else its latest start (the first year coded)."""
