@@ -29,7 +29,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
@@ -43,6 +43,7 @@ from igokg.serve.files import INCOMPRESSIBLE, ReleaseFiles, unsafe_path
 from igokg.serve.headers import SecurityHeaders, html_headers
 from igokg.serve.negotiate import DATA_EXTENSIONS, _wants_html, negotiate
 from igokg.serve.pages import editor_context, results_context
+from igokg.serve.search import SearchIndex
 from igokg.serve.settings import ServeSettings
 from igokg.serve.sparql import SparqlEndpoint
 from igokg.serve.store import Scratch, load_release_store
@@ -77,6 +78,7 @@ class ServeApp:
         self._editor: bytes | None = None
         self.endpoint = SparqlEndpoint(settings, lambda: self.runner, self.front)
         self.files = ReleaseFiles(self.release, settings.base_iri, self.not_found)
+        self.search_index = SearchIndex(self.release)
         extra_routes = []
         if self.assets.folder is not None:
             extra_routes.append(Mount("/assets", app=_AssetFiles(directory=self.assets.folder)))
@@ -84,6 +86,8 @@ class ServeApp:
             routes=[
                 Route("/id/{rest:path}", self.entity, methods=["GET", "HEAD"]),
                 Route("/.well-known/void", self.well_known_void, methods=["GET", "HEAD"]),
+                Route("/search", self.search, methods=["GET", "HEAD"]),
+                Route("/search.html", self.search, methods=["GET", "HEAD"]),  # the static site's box, answered here
                 *extra_routes,
                 Route("/ontology.jsonld", self.ontology_data, methods=["GET", "HEAD"]),
                 Route("/ontology.nt", self.ontology_data, methods=["GET", "HEAD"]),
@@ -211,6 +215,26 @@ class ServeApp:
         """A minimal front page when the release has no site (index.html)."""
         files = sorted(p.relative_to(self.release).as_posix() for p in self.release.rglob("*") if p.is_file())
         return _html(200, self._env.get_template("serve_index.html").render(files=files, triples=self.triples))
+
+    def search(self, request: Request) -> Response:
+        """`/search?q=`: HTML, or JSON for `Accept: application/json` / `format=json` (runs on a thread)."""
+        q = request.query_params.get("q", "").strip()
+        accept = request.headers.get("accept")
+        as_json = request.query_params.get("format") == "json" or (
+            not _wants_html(accept) and negotiate(accept, ["application/json", "text/html"]) == "application/json")
+        limit = 50
+        if not self.search_index.available:
+            message = "this release has no search index (search.sqlite): rebuild it with igokg build"
+            if as_json:
+                return PlainTextResponse(message + "\n", 404)
+            return _html(404, self._env.get_template("serve_search.html").render(q=q, hits=[], message=message, limit=limit))
+        if as_json and not q:
+            return PlainTextResponse("missing q: /search?q=CSTO (names, abbreviations and other labels)\n", 400)
+        hits = self.search_index.search(q, limit) if q else []
+        if as_json:
+            return JSONResponse({"query": q, "results": [h.as_json() for h in hits]}, headers={"vary": "Accept"})
+        return _html(200, self._env.get_template("serve_search.html").render(q=q, hits=hits, message=None, limit=limit,
+                                                                               search_q=q))
 
     # cool URIs ----------------------------------------------------------------------
     async def entity(self, request: Request) -> Response:
