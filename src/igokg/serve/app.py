@@ -41,7 +41,7 @@ from igokg.serve.assets import editor_assets
 from igokg.serve.execute import Runner
 from igokg.serve.files import INCOMPRESSIBLE, ReleaseFiles, unsafe_path
 from igokg.serve.headers import SecurityHeaders, html_headers
-from igokg.serve.negotiate import DATA_EXTENSIONS, _wants_html, negotiate
+from igokg.serve.negotiate import DATA_EXTENSIONS, _wants_html, negotiate, wants_page
 from igokg.serve.pages import editor_context, results_context
 from igokg.serve.search import SearchIndex
 from igokg.serve.settings import ServeSettings
@@ -175,7 +175,7 @@ class ServeApp:
             ctx = results_context(query, status, ctype, body)
             page = self._env.get_template("serve_results.html").render(**ctx).encode()
             return self._html_reply(status if status != 200 else 200, page)
-        if _wants_html(accept):
+        if wants_page(accept):
             return self._html_reply(200, self.editor_page(), (self.assets.origin,) if self.assets.origin else ())
         media = discovery.document_media(accept)
         if scope.get("method") == "POST" or media is None:

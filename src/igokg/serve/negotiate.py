@@ -123,3 +123,10 @@ def _wants_html(accept: str | None) -> bool:
     if not accept or "text/html" not in accept.lower():
         return False
     return negotiate(accept, ["text/html", *DATA_EXTENSIONS.values()]) == "text/html"
+
+
+def wants_page(accept: str | None) -> bool:
+    """At `/sparql`: a browser, which likes HTML at least as much as any result or graph format."""
+    if not accept or "text/html" not in accept.lower():
+        return False
+    return negotiate(accept, ("text/html", *_RESULT_OFFERS, *_GRAPH_OFFERS)) == "text/html"

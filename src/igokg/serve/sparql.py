@@ -20,7 +20,7 @@ from igokg.serve.cache import ResultCache
 from igokg.serve.execute import Runner
 from igokg.serve.files import INCOMPRESSIBLE
 from igokg.serve.headers import COMMON
-from igokg.serve.negotiate import _GRAPH_OFFERS, _RESULT_OFFERS, FORMAT_PARAM, _wants_html, negotiate
+from igokg.serve.negotiate import _GRAPH_OFFERS, _RESULT_OFFERS, FORMAT_PARAM, negotiate, wants_page
 from igokg.serve.settings import ServeSettings
 
 Headers = list[tuple[bytes, bytes]]
@@ -120,7 +120,7 @@ class SparqlEndpoint:
             return _read_only()
         queries = params.get("query", [])
         accept = headers.get(b"accept", b"").decode("latin-1") or None
-        if not queries or (_wants_html(accept) and not params.get("format")):
+        if not queries or (wants_page(accept) and not params.get("format")):
             return ("front", queries[0] if queries else None, accept)  # editor, results page, service description
         if len(queries) > 1:
             return _reply(400, "more than one query parameter")
