@@ -161,11 +161,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(release, settings)
 
     def ready(url: str) -> None:
-        print(f"igokg: serving {project.relative(release)} ({app.triples} triples) at {url}", flush=True)
-        print(f"  SPARQL endpoint {url}sparql · entities {url}id/<slug> · ontology {url}ontology · Ctrl-C stops", flush=True)
+        print(serve_banner(str(project.relative(release)), app.triples, url), flush=True)
 
     run_server(app, settings, on_ready=ready)
     return 0
+
+
+def serve_banner(release: str, triples: int, url: str) -> str:
+    """What `igokg serve` says once it answers (the README shows it, generated from here)."""
+    return (f"igokg: serving {release} ({triples} triples: the facts and the ontology) at {url}\n"
+            f"  query editor and SPARQL endpoint {url}sparql · search {url}search · entities {url}id/<slug> · "
+            f"Ctrl-C stops")
 
 
 def register_serve(sub: argparse._SubParsersAction) -> None:
