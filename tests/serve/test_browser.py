@@ -88,6 +88,18 @@ const { chromium } = require('playwright-core');
   await fresh.waitForFunction(() => window.igokgEditor.getTab().getName() === 'zz-test-members-of-csto');
   out.example = await fresh.evaluate(() => window.igokgEditor.getTab().getQuery());
 
+  // Prefixes are known (typing igo: declares it) and classes of this graph complete.
+  const typing = await context.newPage();
+  await typing.goto(base + '/sparql');
+  await typing.waitForSelector('#editor[data-state="ready"]', { timeout: 30000 });
+  await typing.click('.CodeMirror');
+  await typing.keyboard.press('Control+A');
+  await typing.keyboard.press('Delete');
+  await typing.keyboard.type('SELECT * WHERE { ?s a igo:Inter');
+  await typing.waitForSelector('.CodeMirror-hints li', { timeout: 10000 });
+  out.completion = { query: await typing.evaluate(() => window.igokgEditor.getTab().getQuery()),
+                     hints: await typing.$$eval('.CodeMirror-hints li', (ls) => ls.map((l) => l.textContent)) };
+
   // A browser opening /sparql?query= gets the results as a page.
   r = await page.goto(base + '/sparql?query=' + encodeURIComponent(typed));
   out.resultsPage = { status: r.status(), type: r.headers()['content-type'],
@@ -185,6 +197,11 @@ def test_a_share_link_with_query_in_the_fragment_opens_and_runs_it(visit):
 
 def test_an_example_from_the_menu_opens_in_its_own_tab(visit):
     assert "igo:organization id:csto" in visit["example"]
+
+
+def test_the_editor_knows_the_prefixes_and_completes_this_graphs_classes(visit):
+    assert visit["completion"]["query"].startswith("PREFIX igo: <https://w3id.org/igokg/ontology#>\n")
+    assert "igo:IntergovernmentalOrganization" in visit["completion"]["hints"]
 
 
 def test_a_browser_opening_sparql_with_a_query_gets_a_results_page(visit):
