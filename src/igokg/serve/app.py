@@ -174,7 +174,7 @@ class ServeApp:
                 scope, ("query", query, "application/sparql-results+json", "text/turtle"))
             ctx = results_context(query, status, ctype, body)
             page = self._env.get_template("serve_results.html").render(**ctx).encode()
-            return self._html_reply(status if status != 200 else 200, page)
+            return self._html_reply(status, page)
         if wants_page(accept):
             return self._html_reply(200, self.editor_page(), (self.assets.origin,) if self.assets.origin else ())
         media = discovery.document_media(accept)
