@@ -27,7 +27,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from igokg.namespaces import ID, RDFS, SKOS
-from igokg.rdf import SortedTriples, sort_triples
+from igokg.rdf import sort_triples
 
 __all__ = ["describe", "LABEL_PREDICATES", "owner_of"]
 
@@ -47,7 +47,7 @@ def _below(node: str, iri: str) -> bool:
     return iri.startswith(node + ("." if "#" in node else "#"))
 
 
-def describe(store: ox.Store, iri: str, labels: dict[ox.NamedNode, list[ox.Triple]] | None = None) -> SortedTriples:
+def describe(store: ox.Store, iri: str, labels: dict[ox.NamedNode, list[ox.Triple]] | None = None) -> list[ox.Triple]:
     """The symmetric concise bounded description of `iri` (see the module docstring).
 
     Empty when the store holds no triple about `iri` (an IRI that is only pointed at is not
@@ -57,7 +57,7 @@ def describe(store: ox.Store, iri: str, labels: dict[ox.NamedNode, list[ox.Tripl
     entity = ox.NamedNode(iri)
     out: set[ox.Triple] = set()
     if not _subtree(store, entity, out):
-        return SortedTriples()
+        return []
     for q in store.quads_for_pattern(None, None, entity, _DEFAULT):
         s = q.subject
         if isinstance(s, ox.NamedNode) and (s == entity or _below(iri, s.value)):
