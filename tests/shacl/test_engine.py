@@ -1,13 +1,18 @@
-"""The fast SHACL engine must give pySHACL's results, and refuse what it cannot copy.
+"""The fast SHACL engine gives SHACL's results (as pySHACL does), and refuses what it cannot copy.
 
-Every test that runs data runs both engines on the same terms (the rdflib graph is
-made from the pyoxigraph store with `to_rdflib`) and asserts that they agree, then
-asserts the exact expected result so that agreement on a wrong answer still fails.
+Every test that runs data runs both engines on the same terms (the shapes parsed as written,
+the data's literals put back as written, the rdflib graph made from the pyoxigraph store with
+`to_rdflib`) and asserts that they agree, then asserts the exact expected result so that
+agreement on a wrong answer still fails. Where pySHACL departs from the SHACL spec, the test
+names the departure and asserts it exactly (`pyshacl_differs`); the W3C suite
+(`test_w3c.py`) is the judge of the spec.
 """
 
 from __future__ import annotations
 
 import random
+import re
+from contextlib import nullcontext
 
 import pyoxigraph as ox
 import pytest
@@ -15,11 +20,14 @@ import pytest
 from igokg.errors import ShapeError, UnsupportedShape
 from igokg.shacl import (
     ShaclResult,
+    ShapesGraph,
     agree,
     compile_shapes,
     run_pyshacl,
     run_shapes,
+    scan,
     to_rdflib,
+    validate_shapes,
 )
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -46,13 +54,25 @@ def store(ttl: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> ox.Store:
     return s
 
 
-def validate(shapes_ttl: str, data_ttl: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> list[ShaclResult]:
-    """Both engines on the same input; they must agree; the fast engine's results are returned."""
-    shapes, data = store(shapes_ttl), store(data_ttl, fmt)
-    fast = run_shapes(compile_shapes(shapes), data)
-    ref = run_pyshacl(to_rdflib(data), to_rdflib(shapes, dataset=False))
+def shapes_graph(ttl: str) -> ShapesGraph:
+    return ShapesGraph.from_turtle([((PREFIXES + ttl).encode(), None)])
+
+
+def validate(shapes_ttl: str, data_ttl: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE,
+             pyshacl_differs: tuple[set, set] = (set(), set())) -> list[ShaclResult]:
+    """Both engines on the same input, as written; the fast engine's results are returned.
+
+    They must agree, but for `pyshacl_differs`: (keys only the fast engine reports, keys only
+    pySHACL reports), for inputs where pySHACL departs from the spec.
+    """
+    shapes, data = shapes_graph(shapes_ttl), store(data_ttl, fmt)
+    written = (PREFIXES + data_ttl).encode() if fmt == ox.RdfFormat.TURTLE else data_ttl.encode()
+    as_written = scan([(written, ox.DefaultGraph())], data) if fmt == ox.RdfFormat.TURTLE else None
+    with as_written.applied(data) if as_written else nullcontext():
+        fast = run_shapes(compile_shapes(shapes), data, wrapped=bool(as_written))
+        ref = run_pyshacl(to_rdflib(data), shapes)
     only_fast, only_ref = agree(fast, ref)
-    assert (only_fast, only_ref) == (set(), set()), f"fast only: {only_fast}\npySHACL only: {only_ref}"
+    assert (only_fast, only_ref) == pyshacl_differs, f"fast only: {only_fast}\npySHACL only: {only_ref}"
     return fast
 
 
@@ -103,7 +123,7 @@ def test_max_count_conforming_data_has_no_results():
 def test_inverse_path_min_count_reports_inverse_path():
     results = validate(prop_shape("sh:minCount 1", path="[ sh:inversePath ex:member ]"),
                        "ex:a a ex:C . ex:b a ex:C . ex:x ex:member ex:b .")
-    assert keys(results) == {key(ex("a"), "^" + ex("member"), None, "MinCount")}
+    assert keys(results) == {key(ex("a"), f"[ sh:inversePath {ex('member')} ]", None, "MinCount")}
 
 
 # ---------------------------------------------------------------- value type
@@ -142,14 +162,20 @@ def test_datatype_rejects_iri_value():
     assert keys(results) == {key(ex("a"), ex("p"), ex("b"), "Datatype")}
 
 
-def test_pyshacl_accepts_malformed_gyear_and_so_does_the_fast_engine():
-    # rdflib has no parser for xsd:gYear, so pySHACL never calls such a literal ill-typed.
-    assert validate(prop_shape("sh:datatype xsd:gYear"), 'ex:a a ex:C ; ex:p "20x8"^^xsd:gYear .') == []
+def test_malformed_gyear_is_a_violation_though_pyshacl_accepts_it():
+    # rdflib has no parser for xsd:gYear, so pySHACL never calls such a literal ill-typed; XSD does.
+    bad = key(ex("a"), ex("p"), f'"20x8"^^<{XSD}gYear>', "Datatype")
+    results = validate(prop_shape("sh:datatype xsd:gYear"), 'ex:a a ex:C ; ex:p "20x8"^^xsd:gYear, "2018"^^xsd:gYear .',
+                       pyshacl_differs=({bad}, set()))
+    assert keys(results) == {bad}
 
 
-def test_pyshacl_accepts_date_without_time_as_datetime():
-    # rdflib parses "2018-01-01"^^xsd:dateTime happily; XSD would not.
-    assert validate(prop_shape("sh:datatype xsd:dateTime"), 'ex:a a ex:C ; ex:p "2018-01-01"^^xsd:dateTime .') == []
+def test_date_without_time_is_no_datetime_though_pyshacl_accepts_it():
+    # rdflib parses "2018-01-01"^^xsd:dateTime happily; XSD does not.
+    bad = key(ex("a"), ex("p"), f'"2018-01-01"^^<{XSD}dateTime>', "Datatype")
+    results = validate(prop_shape("sh:datatype xsd:dateTime"), 'ex:a a ex:C ; ex:p "2018-01-01"^^xsd:dateTime .',
+                       pyshacl_differs=({bad}, set()))
+    assert keys(results) == {bad}
 
 
 def test_or_of_date_datatypes_flags_ill_typed_date():
@@ -250,7 +276,7 @@ def test_in_violation_matches_pyshacl():
     results = validate(prop_shape('sh:in ( ex:x "y" 1 )'), 'ex:a a ex:C ; ex:p ex:x, "y", 1, "1", 1.0, ex:z .')
     assert keys(results) == {
         key(ex("a"), ex("p"), '"1"', "In"),
-        key(ex("a"), ex("p"), f'"1"^^<{XSD}decimal>', "In"),  # the store writes 1.0 as "1"
+        key(ex("a"), ex("p"), f'"1.0"^^<{XSD}decimal>', "In"),  # as written, though the store keeps "1"
         key(ex("a"), ex("p"), ex("z"), "In"),
     }
 
@@ -312,10 +338,10 @@ def test_nested_logical_members_match_pyshacl():
     assert keys(results) == {key(ex("a"), ex("p"), '"no"', "Or")}
 
 
-def test_or_member_with_warning_severity_always_conforms_as_in_pyshacl():
-    # With allow_warnings, pySHACL treats a Warning-severity member as conforming.
+def test_or_member_with_warning_severity_does_not_conform_when_it_fails():
+    # SHACL §2.3.1: conforming means no result of any severity (pySHACL agrees without allow_warnings).
     shape = prop_shape("sh:or ( [ sh:datatype xsd:integer ; sh:severity sh:Warning ] [ sh:datatype xsd:date ] )")
-    assert validate(shape, 'ex:a a ex:C ; ex:p "x" .') == []
+    assert keys(validate(shape, 'ex:a a ex:C ; ex:p "x", 1 .')) == {key(ex("a"), ex("p"), '"x"', "Or")}
 
 
 def test_node_violation_matches_pyshacl():
@@ -517,21 +543,12 @@ def test_sparql_parse_error_includes_parser_message():
 @pytest.mark.parametrize(
     ("shapes", "feature"),
     [
-        ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .", "sh:closed"),
-        (prop_shape("sh:equals ex:q"), "sh:equals"),
-        (prop_shape("sh:lessThan ex:q"), "sh:lessThan"),
-        (prop_shape("sh:disjoint ex:q"), "sh:disjoint"),
-        (prop_shape("sh:qualifiedValueShape [ sh:class ex:K ] ; sh:qualifiedMinCount 1"), "sh:qualified"),
-        (prop_shape("sh:minCount 1", path="( ex:p ex:q )"), "sequence paths"),
-        (prop_shape("sh:minCount 1", path="[ sh:zeroOrMorePath ex:p ]"), "sh:zeroOrMorePath"),
-        (prop_shape("sh:minCount 1", path="[ sh:alternativePath ( ex:p ex:q ) ]"), "sh:alternativePath"),
         ("ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select \"SELECT ?this WHERE { ?this ?p ?o }\" ] .", "sh:"),
         ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:rule [ a sh:TripleRule ] .", "sh:"),
-        (prop_shape("sh:or ( [ sh:path ex:q ; sh:minCount 1 ] )"), "property shapes inside"),
-        (prop_shape("sh:node ex:N") + " ex:N a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:minCount 1 ] .", "sh:property"),
         (prop_shape("sh:datatype rdfs:Datatype"), "rdfs:Datatype"),
-        (prop_shape("sh:datatype xsd:int"), "rewrites on load"),
-        (prop_shape("sh:datatype xsd:nonNegativeInteger"), "rewrites on load"),
+        (prop_shape("sh:node ex:N") + " ex:N a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:node ex:N ] .", "recursive"),
+        (prop_shape("sh:node [ sh:property [ sh:path ex:q ; sh:minCount 5 ] ]"), "sh:minCount 5 inside a nested shape"),
+        (prop_shape("sh:class [ a rdfs:Class ]"), "sh:class with a blank node"),
         ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { { $this ?p ?o } UNION { ?o ?p $this } }\" ] .",
          "UNION"),
         ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { $this ?p ?o } LIMIT 1\" ] .",
@@ -540,6 +557,8 @@ def test_sparql_parse_error_includes_parser_message():
          "SELECT *"),
         ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { { SELECT $this WHERE { $this ?p ?o } } }\" ] .",
          "nested SELECT"),
+        ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { $this ex:p ?o }\" ] .",
+         "undeclared prefixes ex:"),
         ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; ex:custom 1 . ex:CC a sh:ConstraintComponent ; sh:parameter [ sh:path ex:custom ] .",
          "sh:ConstraintComponent"),
         ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:unknownTerm 1 .", "sh:unknownTerm"),
@@ -629,10 +648,24 @@ def _random_data(rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+_MAX_RANGES = {SH + "MaxExclusiveConstraintComponent", SH + "MaxInclusiveConstraintComponent"}
+
+
+def _incomparable_to_a_number(key: tuple) -> bool:
+    """pySHACL orders a date (any typed literal that is neither a number nor a string) below a
+    number: sh:maxExclusive 200 lets it pass. SHACL compares with SPARQL's operators, for which
+    the two do not compare: a violation."""
+    value = key[2] or ""
+    return key[3] in _MAX_RANGES and "^^<" in value and not re.search(r"#(integer|decimal|double|float)>$", value)
+
+
 @pytest.mark.parametrize("seed", range(50))
 def test_random_graphs_agree_with_pyshacl(seed):
     rng = random.Random(seed)
-    validate(RANDOM_SHAPES, _random_data(rng))
+    data = _random_data(rng)
+    fast = run_shapes(compile_shapes(shapes_graph(RANDOM_SHAPES)), store(data))
+    departures = {k for k in keys(fast) if _incomparable_to_a_number(k)}
+    validate(RANDOM_SHAPES, data, pyshacl_differs=(departures, set()))
 
 
 def test_random_graphs_produce_results_of_many_components():

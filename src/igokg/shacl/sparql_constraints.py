@@ -32,6 +32,63 @@ def _check_like_pyshacl(label: str, text: str) -> None:
         raise ShapeError(label, f"a SPARQL constraint must not rebind ${m.group(1)} with AS")
 
 
+def check_prebinding(label: str, text: str, prebound: set[str]) -> None:
+    """SHACL §5.3.1: the restrictions pre-binding needs; a query that breaks them is a failure.
+
+    No MINUS, SERVICE or VALUES; no `AS ?v` for a pre-bound ?v; every subquery returns the
+    pre-bound variables ($shapesGraph and $currentShape excepted).
+    """
+    _check_like_pyshacl(label, text)
+    masked = _mask(text)
+    for m in re.finditer(r"\bAS\s+[\$\?](\w+)", masked, re.I):
+        if m.group(1) in prebound:
+            raise ShapeError(label, f"a SPARQL query must not rebind the pre-bound ${m.group(1)} with AS")
+    needed = prebound - {"shapesGraph", "currentShape"}
+    selects = list(re.finditer(r"\bSELECT\b", masked, re.I))
+    top = 1 if re.match(r"\s*(PREFIX\s+\S*\s*<[^>]*>\s*|BASE\s*<[^>]*>\s*)*SELECT\b", masked, re.I) else 0
+    for m in selects[top:]:
+        brace = masked.find("{", m.end())
+        head = masked[m.end():brace]
+        end = _closing(masked, brace)
+        if head.strip().upper().startswith(("*", "DISTINCT *", "REDUCED *")):
+            body = re.sub(r"\bFILTER\s*\(", "FILTER(", masked[brace:end])
+            in_scope = {v for v in needed if re.search(rf"[\$\?]{v}\b", _without_filters(body))}
+        else:
+            in_scope = {v for v in needed if re.search(rf"[\$\?]{v}\b", head)}
+        if needed - in_scope:
+            missing = ", ".join("$" + v for v in sorted(needed - in_scope))
+            raise ShapeError(label, f"a subquery must return the pre-bound {missing}")
+
+
+def _closing(text: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
+
+
+def _without_filters(body: str) -> str:
+    out, i = [], 0
+    for m in re.finditer(r"\bFILTER\s*\(", body, re.I):
+        if m.start() < i:
+            continue
+        out.append(body[i:m.start()])
+        depth, j = 0, m.end() - 1
+        while j < len(body):
+            depth += {"(": 1, ")": -1}.get(body[j], 0)
+            j += 1
+            if depth == 0:
+                break
+        i = j
+    out.append(body[i:])
+    return "".join(out)
+
+
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
@@ -60,6 +117,17 @@ def _mask(text: str) -> str:
             out.append(c)
             i += 1
     return "".join(out)
+
+
+_PNAME = re.compile(r"(?<![\w.\-:?$])([A-Za-z][\w.\-]*)?:(?=[\w%\\]|[\s;,.)}]|$)")
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:", re.I)
+
+
+def _undeclared_prefixes(text: str, declared: set[str]) -> list[str]:
+    """Prefixes the query uses without a declaration (strings, IRIs and comments left out)."""
+    masked = _mask(text)
+    declared = declared | {m.group(1) or "" for m in _PREFIX_DECL.finditer(masked)}
+    return sorted({m.group(1) or "" for m in _PNAME.finditer(masked)} - declared)
 
 
 _AGGREGATE = re.compile(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
