@@ -601,9 +601,21 @@ def test_agree_reports_keys_unique_to_each_side():
 
 def test_compiled_queries_expose_shape_component_and_sparql():
     compiled = compile_shapes(store(prop_shape("sh:minCount 1 ; sh:datatype xsd:date")))
-    components = {q.component.rsplit("#", 1)[1] for q in compiled.queries}
+    components = {c.component.rsplit("#", 1)[1] for q in compiled.queries for c in q.checks}
     assert components == {"MinCountConstraintComponent", "DatatypeConstraintComponent"}
     assert all("SELECT" in q.sparql for q in compiled.queries)
+
+
+def test_per_value_tests_and_the_common_counts_share_one_query():
+    # sh:minCount 1, sh:maxCount 1 and the per-value tests of a shape scan its values once.
+    compiled = compile_shapes(store(prop_shape("sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:date ; sh:pattern \"^1\"")))
+    (query,) = compiled.queries
+    assert query.kind == "values" and len(query.checks) == 4
+    results = validate(prop_shape("sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:date ; sh:pattern \"^1\""),
+                       'ex:a a ex:C . ex:b a ex:C ; ex:p "1999-01-01"^^xsd:date, "2000-01-01"^^xsd:date . '
+                       'ex:c a ex:C ; ex:p "1999-01-01"^^xsd:date .')
+    assert keys(results) == {key(ex("a"), ex("p"), None, "MinCount"), key(ex("b"), ex("p"), None, "MaxCount"),
+                             key(ex("b"), ex("p"), f'"2000-01-01"^^<{XSD}date>', "Pattern")}
 
 
 # ---------------------------------------------------------------- randomized agreement

@@ -10,6 +10,8 @@ the fast engine cannot run handed to pySHACL alone, with a note, without stoppin
 from __future__ import annotations
 
 import shutil
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,20 @@ def test_a_shape_the_fast_engine_refuses_goes_to_pyshacl_alone_with_a_note(tmp_p
     assert report.engine == "fast engine, pySHACL for 1 of 3 shapes"
     assert f"note: {report.notes[0]}" in report.to_text()
     assert "(fast engine, pySHACL for 1 of 3 shapes): 2 violation(s)" in report.to_text()
+
+
+# --------------------------------------------------------------------------- agreement at scale
+
+
+def test_both_engines_give_the_same_results_on_generated_benchmark_data(tmp_path):
+    # benchmarks/generate.py: data in the project's own model, with every kind of planted violation.
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate  # noqa: PLC0415
+
+    root = tmp_path / "generated"
+    generate.generate(root, 6000, violations=len(generate.VIOLATION_KINDS))
+    sources = load_sources(Project.discover(root, env={"SOURCE_DATE_EPOCH": "1700000000"}, interactive=False))
+    fast, ref = (validate_graph(sources, engine=e) for e in ("fast", "pyshacl"))
+    assert fast.notes == [] and fast.engine == "fast"
+    assert Counter(r.key() for r in fast.shacl_results) == Counter(r.key() for r in ref.shacl_results)
+    assert fast.violation_count == len(generate.VIOLATION_KINDS) and fast.warning_count > 0

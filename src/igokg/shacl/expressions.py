@@ -26,13 +26,11 @@ from typing import Callable, Iterator
 import pyoxigraph as ox
 
 from igokg.errors import ShapeError, UnsupportedShape
-from igokg.namespaces import LEXICAL
 from igokg.shacl.lexical import REWRITTEN_TYPES, StoredForms
 from igokg.shacl.paths import Path, parse_path
 from igokg.shacl.shapes_graph import _Index, _local, _shape_label
 from igokg.shacl.terms import RDF_LANGSTRING, RDFS, XSD, XSD_STRING, Term, _escape
 from igokg.shacl.vocab import (
-    _FN_WELL_FORMED,
     _NODE_KINDS,
     _UNWRAP,
     RDF_TYPE,
@@ -61,6 +59,7 @@ class Tables:
     """What the compiled queries refer to by number; filled while compiling."""
 
     classes: list[str] = field(default_factory=list)  # class IRIs whose subclass closures are needed
+    kept: list[str] = field(default_factory=list)  # datatypes whose literals may be kept as written
 
 
 class _Expressions:
@@ -210,7 +209,10 @@ class _Expressions:
             stored = f"{same} && <{_FN_WELL_FORMED}>({v})"
         else:
             stored = same  # any lexical form is fine (xsd:anyURI), or a datatype nobody here knows
-        kept = f"sameTerm(DATATYPE({v}), <{LEXICAL}{dt}>) && <{_FN_WELL_FORMED}>({v})" if dt in REWRITTEN_TYPES else "false"
+        kept = "false"
+        if dt in REWRITTEN_TYPES:  # filled at run time: `false` unless the store holds such literals
+            self.tables.kept.append(dt)
+            kept = f"__IGOKG_KEPT_{len(self.tables.kept) - 1}_{v[1:]}__"
         return f"COALESCE(isLiteral({v}) && ({stored} || {kept}), false)"
 
     def pattern(self, label: str, p: Term, flags: Term | None, v: str) -> str:

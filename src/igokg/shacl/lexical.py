@@ -137,18 +137,26 @@ def _parse(source: Path | bytes, base_iri: str | None) -> Iterator[ox.Quad]:
 
 
 def _has_rewrite(quads: Iterable[ox.Quad], forms: StoredForms) -> bool:
-    pending: list[ox.Literal] = []
+    """Whether any literal of `quads` is one the store rewrites; stops at the first."""
+    known = forms._rewritten
+    pending: set[ox.Literal] = set()
+    literal = ox.Literal
     for q in quads:
         o = q.object
-        if candidate(o):
-            pending.append(o)
+        if type(o) is not literal:
+            continue
+        seen = known.get(o)
+        if seen:
+            return True
+        if seen is None and o.language is None and o.datatype.value in REWRITTEN_TYPES:
+            pending.add(o)
             if len(pending) >= _BATCH:
                 forms.resolve(pending)
-                if any(forms.rewritten(lit) for lit in pending):
+                if any(known[lit] for lit in pending):
                     return True
-                pending = []
+                pending = set()
     forms.resolve(pending)
-    return any(forms.rewritten(lit) for lit in pending)
+    return any(known[lit] for lit in pending)
 
 
 def scan(files: Iterable[tuple[Path | bytes, Graph]], store: ox.Store, *, base_iri: str | None = None,

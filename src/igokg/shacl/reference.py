@@ -157,6 +157,14 @@ def run_pyshacl(data: rdflib.Graph | rdflib.Dataset, shapes: rdflib.Graph | _Ind
     return sorted(out, key=shacl_sort_key)
 
 
+def report_path(report: rdflib.Graph, node: object) -> str | None:
+    """The sh:resultPath `node` of a pySHACL report graph in Turtle syntax, as ShaclResult.path holds it."""
+    if node is None:
+        return None
+    term = from_rdflib(node)
+    return term.nt if term.is_iri else _path_label(term, _Index.from_rdflib(report))
+
+
 def _path_label(node: Term, *graphs: _Index) -> str:
     if node.is_iri:
         return node.nt

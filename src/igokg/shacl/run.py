@@ -22,6 +22,7 @@ from igokg.shacl.vocab import (
     _CLASS_CHECK,
     _CLASS_TARGET,
     _FN_WELL_FORMED,
+    _KEPT,
     _UNWRAP_RE,
     RDF_TYPE,
     RDFS_SUBCLASSOF,
@@ -79,7 +80,14 @@ def fill(sparql: str, compiled: CompiledShapes, closures: dict[str, tuple[list[s
         v = m.group(1)
         return _UNWRAPPED.format(v=v, p=LEXICAL, n=len(LEXICAL) + 1) if wrapped else v
 
-    return _UNWRAP_RE.sub(unwrap, _CLASS_CHECK.sub(check, _CLASS_TARGET.sub(target, sparql)))
+    def kept(m: re.Match[str]) -> str:
+        if not wrapped:
+            return "false"
+        v = "?" + m.group(2)
+        return f"sameTerm(DATATYPE({v}), <{LEXICAL}{compiled.kept[int(m.group(1))]}>) && <{_FN_WELL_FORMED}>({v})"
+
+    sparql = _KEPT.sub(kept, _UNWRAP_RE.sub(unwrap, sparql))
+    return _CLASS_CHECK.sub(check, _CLASS_TARGET.sub(target, sparql))
 
 
 _TRUE = ox.Literal("true", datatype=ox.NamedNode(XSD_BOOLEAN))
@@ -114,16 +122,22 @@ def _message(q: CompiledQuery, default: str, **names: str) -> str:
 
 def _rows(q: CompiledQuery, solutions: Any) -> list[ShaclResult]:
     out = []
+    seen: dict[tuple, set[str]] = {}  # values: the values met per validation of a focus node
     for sol in solutions:
         this = from_ox(sol["this"]).nt
 
-        def result(check: Any, value: str | None, path: str | None = q.path, names: dict[str, str] | None = None) -> ShaclResult:
-            return ShaclResult(this, path, value, check.component, q.severity, q.shape,
+        def result(check: Any, value: str | None, path: str | None = q.path, names: dict[str, str] | None = None,
+                   focus: str = this) -> ShaclResult:
+            return ShaclResult(focus, path, value, check.component, q.severity, q.shape,
                                _message(q, check.message, **(names or {})), q.source_shape)
 
         if q.kind == "values":
+            values = seen.setdefault((this, *(sol[v[1:]] for v in q.ctx)), set())
+            if sol["value"] is None:
+                continue  # a focus node without values: sh:minCount, below
             value = from_ox(sol["value"]).nt
-            out += [result(c, value) for c in q.checks if sol[c.column] is not None and sol[c.column].value == "false"]
+            values.add(value)
+            out += [result(c, value) for c in q.checks if c.column and sol[c.column].value == "false"]
         elif q.kind == "counts":
             for c in q.checks:
                 n = int(sol[c.column].value)
@@ -136,6 +150,10 @@ def _rows(q: CompiledQuery, solutions: Any) -> list[ShaclResult]:
             out.append(result(q.checks[0], value, path, names))
         else:
             out += _sparql_rows(q, from_ox(sol["this"]), sol)
+    for (this, *_), values in seen.items():
+        for c in q.checks:
+            if not c.column and ((c.low is not None and len(values) < c.low) or (c.high is not None and len(values) > c.high)):
+                out.append(ShaclResult(this, q.path, None, c.component, q.severity, q.shape, _message(q, c.message), q.source_shape))
     return out
 
 

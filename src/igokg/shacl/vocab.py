@@ -37,6 +37,8 @@ _UNWRAP_RE = re.compile(r"__IGOKG_UNWRAP\((\?\w+)\)")
 # Placeholders filled at run time, once the subclass closure of the data is known.
 _CLASS_TARGET = re.compile(r"__IGOKG_TARGET_CLASS_(\d+)__")
 _CLASS_CHECK = re.compile(r"__IGOKG_CLASS_CHECK_(\d+)_(\w+)__")
+# A literal kept as written (`lexical`) passing sh:datatype: only where the store holds some.
+_KEPT = re.compile(r"__IGOKG_KEPT_(\d+)_(\w+)__")
 
 # Terms a shape may carry that neither constrain nor target anything by themselves.
 _INERT = {
