@@ -500,6 +500,164 @@ def test_sparql_constraint_with_group_by_this():
     assert result.message == "http://example.org/a has 2 names"
 
 
+# ---------------------------------------------------------------- paths
+
+
+def test_sequence_path_checks_the_values_at_its_end():
+    data = "ex:a a ex:C ; ex:p ex:m, ex:n . ex:m ex:q ex:x . ex:n ex:q ex:y . ex:x a ex:K ."
+    results = validate(prop_shape("sh:class ex:K", path="( ex:p ex:q )"), data)
+    assert keys(results) == {key(ex("a"), f"( {ex('p')} {ex('q')} )", ex("y"), "Class")}
+
+
+def test_alternative_path_counts_values_of_either_predicate():
+    results = validate(prop_shape("sh:minCount 2", path="[ sh:alternativePath ( ex:p ex:q ) ]"),
+                       "ex:a a ex:C ; ex:p 1 ; ex:q 2 . ex:b a ex:C ; ex:q 3 .")
+    assert keys(results) == {key(ex("b"), f"[ sh:alternativePath ( {ex('p')} {ex('q')} ) ]", None, "MinCount")}
+
+
+def test_zero_or_more_path_includes_the_focus_node_even_when_nothing_mentions_it():
+    shapes = prop_shape("sh:hasValue ex:ghost", path="[ sh:zeroOrMorePath ex:p ]", target="sh:targetNode ex:ghost, ex:a")
+    results = validate(shapes, "ex:a ex:p ex:b .")
+    assert keys(results) == {key(ex("a"), f"[ sh:zeroOrMorePath {ex('p')} ]", None, "HasValue")}
+
+
+def test_one_or_more_and_zero_or_one_paths():
+    data = "ex:a a ex:C ; ex:p ex:b . ex:b ex:p ex:c . ex:c ex:p ex:d ."
+    plus = validate(prop_shape("sh:maxCount 2", path="[ sh:oneOrMorePath ex:p ]"), data)
+    assert keys(plus) == {key(ex("a"), f"[ sh:oneOrMorePath {ex('p')} ]", None, "MaxCount")}
+    optional = validate(prop_shape("sh:nodeKind sh:BlankNode", path="[ sh:zeroOrOnePath ex:p ]"), data)
+    assert {r.value for r in optional} == {ex("a"), ex("b")}
+
+
+def test_inverse_of_a_sequence_path():
+    # ex:x and ex:y reach ex:a by ex:p/ex:q; pySHACL inverts only single predicates and finds no value.
+    data = "ex:a a ex:C . ex:x ex:p ex:m . ex:m ex:q ex:a . ex:y ex:p ex:n . ex:n ex:q ex:a . ex:x a ex:K ."
+    expected = key(ex("a"), f"[ sh:inversePath ( {ex('p')} {ex('q')} ) ]", ex("y"), "Class")
+    results = validate(prop_shape("sh:class ex:K", path="[ sh:inversePath ( ex:p ex:q ) ]"), data,
+                       pyshacl_differs=({expected}, set()))
+    assert keys(results) == {expected}
+
+
+# ---------------------------------------------------------------- logic over property shapes, qualified counts
+
+
+def test_or_over_property_shapes_on_a_node_shape():
+    shapes = """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:or ( [ sh:path ex:p ; sh:minCount 1 ] [ sh:path ex:q ; sh:minCount 1 ; sh:datatype xsd:integer ] ) ."""
+    results = validate(shapes, 'ex:a a ex:C ; ex:p 1 . ex:b a ex:C ; ex:q 2 . ex:c a ex:C ; ex:q "x" . ex:d a ex:C .')
+    assert keys(results) == {key(ex("c"), None, ex("c"), "Or"), key(ex("d"), None, ex("d"), "Or")}
+
+
+def test_not_and_xone_over_property_shapes():
+    shapes = """ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:not [ sh:path ex:banned ; sh:minCount 1 ] ;
+        sh:xone ( [ sh:path ex:p ; sh:maxCount 0 ] [ sh:path ex:q ; sh:maxCount 0 ] ) ."""
+    results = validate(shapes, "ex:a a ex:C ; ex:p 1 . ex:b a ex:C ; ex:banned 1 ; ex:p 1 . ex:c a ex:C ; ex:p 1 ; ex:q 1 .")
+    assert keys(results) == {key(ex("b"), None, ex("b"), "Not"), key(ex("c"), None, ex("c"), "Xone")}
+
+
+def test_node_with_property_shapes_and_counts_inside():
+    shapes = prop_shape("sh:node ex:N") + " ex:N a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:maxCount 2 ] ."
+    data = 'ex:a a ex:C ; ex:p ex:x, ex:y, ex:z . ex:x ex:name "x" . ex:z ex:name "1", "2", "3" .'
+    assert keys(validate(shapes, data)) == {key(ex("a"), ex("p"), ex("y"), "Node"), key(ex("a"), ex("p"), ex("z"), "Node")}
+
+
+def test_qualified_value_shape_counts_conforming_values():
+    shapes = """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:K ] ; sh:qualifiedMinCount 1 ; sh:qualifiedMaxCount 2 ] ."""
+    data = """ex:a a ex:C ; ex:p ex:x . ex:b a ex:C ; ex:p ex:k1 . ex:c a ex:C ; ex:p ex:k1, ex:k2, ex:k3 .
+              ex:k1 a ex:K . ex:k2 a ex:K . ex:k3 a ex:K ."""
+    assert keys(validate(shapes, data)) == {key(ex("a"), ex("p"), None, "QualifiedMinCount"),
+                                            key(ex("c"), ex("p"), None, "QualifiedMaxCount")}
+
+
+def test_qualified_value_shapes_disjoint_leave_out_values_of_sibling_shapes():
+    shapes = """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:property ex:Hand1, ex:Hand2 .
+        ex:Hand1 sh:path ex:hand ; sh:qualifiedValueShape [ sh:class ex:Left ] ; sh:qualifiedMinCount 1 ;
+            sh:qualifiedValueShapesDisjoint true .
+        ex:Hand2 sh:path ex:hand ; sh:qualifiedValueShape [ sh:class ex:Right ] ; sh:qualifiedMinCount 1 ;
+            sh:qualifiedValueShapesDisjoint true ."""
+    data = "ex:a a ex:C ; ex:hand ex:h . ex:h a ex:Left, ex:Right . ex:b a ex:C ; ex:hand ex:l, ex:r . ex:l a ex:Left . ex:r a ex:Right ."
+    assert keys(validate(shapes, data)) == {key(ex("a"), ex("hand"), None, "QualifiedMinCount")} and \
+        len(validate(shapes, data)) == 2  # one for each hand shape
+
+
+# ---------------------------------------------------------------- closed shapes, property pairs
+
+
+def test_closed_shape_reports_each_triple_of_another_predicate():
+    shapes = """ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; sh:ignoredProperties ( rdf:type ) ;
+        sh:property [ sh:path ex:p ] ."""
+    results = validate(shapes, "ex:a a ex:C ; ex:p 1 ; ex:q 2, 3 . ex:b a ex:C ; ex:p 1 .")
+    assert keys(results) == {key(ex("a"), ex("q"), f'"2"^^<{XSD}integer>', "Closed"),
+                             key(ex("a"), ex("q"), f'"3"^^<{XSD}integer>', "Closed")}
+
+
+def test_equals_and_disjoint_compare_value_sets():
+    data = "ex:a a ex:C ; ex:p 1, 2 ; ex:q 2, 3 . ex:b a ex:C ; ex:p 1 ; ex:q 1 ."
+    equal = validate(prop_shape("sh:equals ex:q"), data)
+    assert keys(equal) == {key(ex("a"), ex("p"), f'"1"^^<{XSD}integer>', "Equals"), key(ex("a"), ex("p"), f'"3"^^<{XSD}integer>', "Equals")}
+    disjoint = validate(prop_shape("sh:disjoint ex:q"), data)
+    assert keys(disjoint) == {key(ex("a"), ex("p"), f'"2"^^<{XSD}integer>', "Disjoint"), key(ex("b"), ex("p"), f'"1"^^<{XSD}integer>', "Disjoint")}
+
+
+def test_less_than_reports_each_pair_that_is_not_in_order():
+    data = 'ex:a a ex:C ; ex:p 1, 5 ; ex:q 3 . ex:b a ex:C ; ex:p 2 ; ex:q 2, "x" .'
+    results = validate(prop_shape("sh:lessThan ex:q"), data)
+    assert sorted((r.focus, r.value) for r in results) == [
+        (ex("a"), f'"5"^^<{XSD}integer>'), (ex("b"), f'"2"^^<{XSD}integer>'), (ex("b"), f'"2"^^<{XSD}integer>')]
+    assert keys(validate(prop_shape("sh:lessThanOrEquals ex:q"), data)) == {
+        key(ex("a"), ex("p"), f'"5"^^<{XSD}integer>', "LessThanOrEquals"), key(ex("b"), ex("p"), f'"2"^^<{XSD}integer>', "LessThanOrEquals")}
+
+
+def test_property_shape_of_a_property_shape_validates_each_value_once_per_focus_node():
+    # W3C property-001: a value shared by two focus nodes is validated, and reported, twice.
+    shapes = prop_shape("sh:property [ sh:path ex:city ; sh:class ex:City ]", path="ex:address")
+    data = "ex:a a ex:C ; ex:address ex:x . ex:b a ex:C ; ex:address ex:x . ex:x ex:city ex:nowhere ."
+    results = validate(shapes, data)
+    assert [r.key() for r in results] == [key(ex("x"), ex("city"), ex("nowhere"), "Class")] * 2
+
+
+# ---------------------------------------------------------------- falling back, shape by shape
+
+
+def test_validate_shapes_hands_a_refused_shape_to_pyshacl_and_keeps_the_rest_fast():
+    shapes = shapes_graph(prop_shape("sh:minCount 1") + """ ex:T a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:node [ sh:property [ sh:path ex:q ; sh:minCount 5 ] ] .""")
+    lines = []
+    outcome = validate_shapes(shapes, store("ex:a a ex:C ; ex:q 1 ."), say=lines.append)
+    assert keys(outcome.results) == {key(ex("a"), ex("p"), None, "MinCount"), key(ex("a"), None, ex("a"), "Node")}
+    assert outcome.fallbacks == lines == ["pySHACL checks <http://example.org/T>: the fast engine does not compile "
+                                          "sh:minCount 5 inside a nested shape"]
+    assert outcome.engine == "fast engine, pySHACL for 1 of 3 shapes"
+
+
+def test_an_error_of_the_fast_engine_at_run_time_falls_back_for_that_shape_only(monkeypatch):
+    # Fault injection: the store fails on one shape's queries, as an engine bug would.
+    from igokg.shacl import engine
+
+    real = engine.run_unit
+
+    def failing(unit, *args, **kwargs):
+        if unit.name.endswith("[<http://example.org/q>]"):
+            raise RuntimeError("boom\nsecond line")
+        return real(unit, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_unit", failing)
+    shapes = shapes_graph("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ; "
+                          "sh:property [ sh:path ex:q ; sh:minCount 1 ] .")
+    outcome = validate_shapes(shapes, store("ex:a a ex:C ."))
+    assert keys(outcome.results) == {key(ex("a"), ex("p"), None, "MinCount"), key(ex("a"), ex("q"), None, "MinCount")}
+    assert outcome.fallbacks == ["pySHACL checks <http://example.org/S> sh:property [<http://example.org/q>]: "
+                                 "the fast engine failed (internal error: RuntimeError: boom)"]
+
+
+def test_pyshacl_engine_checks_everything_itself():
+    outcome = validate_shapes(shapes_graph(prop_shape("sh:minCount 1")), store("ex:a a ex:C ."), engine="pyshacl")
+    assert keys(outcome.results) == {key(ex("a"), ex("p"), None, "MinCount")}
+    assert outcome.engine == "pyshacl"
+
+
 # ---------------------------------------------------------------- refusals
 
 

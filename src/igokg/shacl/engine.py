@@ -34,17 +34,18 @@ class Outcome:
     units: int  # shapes (and property shapes of node shapes) with targets
     fallbacks: list[str] = field(default_factory=list)  # one line per unit pySHACL checked instead
     notes: list[str] = field(default_factory=list)
+    chosen: str = "fast"  # the engine asked for
 
     @property
     def fast_units(self) -> int:
-        return self.units - len(self.fallbacks)
+        return self.units - len(self.fallbacks) if self.chosen == "fast" else 0
 
     @property
     def engine(self) -> str:
+        if self.chosen == "pyshacl" or not self.fast_units:
+            return "pyshacl"
         if not self.fallbacks:
             return "fast"
-        if not self.fast_units:
-            return "pyshacl"
         return f"fast engine, pySHACL for {len(self.fallbacks)} of {self.units} shapes"
 
 
@@ -54,13 +55,13 @@ def validate_shapes(shapes: _Index, data: ox.Store, *, as_written: AsWritten | N
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     say = say or (lambda _m: None)
-    as_written = as_written or AsWritten()
+    as_written = AsWritten() if as_written is None else as_written
     notes = [f"literals as written could not be restored for blank nodes in {where}; they are checked "
              f"as the store holds them" for where in as_written.unmatched]
     with as_written.applied(data) if as_written else nullcontext():
         if engine == "pyshacl":
             results = run_pyshacl(to_rdflib(data), shapes)
-            return Outcome(results, 0, ["all shapes: --engine pyshacl"], notes)
+            return Outcome(results, 0, [], notes, chosen="pyshacl")
         compiled = compile_shapes(shapes, strict=False, forms=StoredForms())
         results = _run_fast(compiled, data, union, bool(as_written))
         refused = compiled.refusals()
