@@ -155,7 +155,7 @@ def _path_turtle(path: str) -> str:
         return ""
     if path.startswith(("<", "[", "(")) or ":" in path:
         out = _NAME.sub(lambda m: m.group(0) if m.group(1) == "sh" else f"<{expand(m.group(0))}>", path)
-        return out if "<http" in out or out.startswith("[") or out.startswith("(") else ""
+        return out if "<http" in out or out.startswith(("[", "(")) else ""
     return ""
 
 
@@ -195,6 +195,6 @@ class ValidationFailed(IgokgError):
 
     exit_code = 1
 
-    def __init__(self, report: "Report") -> None:
+    def __init__(self, report: Report) -> None:
         self.report = report
         super().__init__(f"{report.violation_count} violation(s); nothing was published")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     module = next((m for name, m in list(sys.modules.items()) if name.endswith("test_w3c") and hasattr(m, "FAST_SHARE")), None)
     share = getattr(module, "FAST_SHARE", None)
     if not share:

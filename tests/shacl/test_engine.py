@@ -147,6 +147,10 @@ def test_inverse_path_min_count_reports_inverse_path():
         ("xsd:double", '"1e3"^^xsd:double', '"abc"^^xsd:double'),
         ("xsd:time", '"10:00:00"^^xsd:time', '"25:00:00"^^xsd:time'),
         ("ex:customType", '"anything"^^ex:customType', '"anything"'),
+        ("xsd:int", '"5"^^xsd:int', '"5"^^xsd:integer'),
+        ("xsd:byte", '"+12"^^xsd:byte', '"300"^^xsd:byte'),
+        ("xsd:integer", '"012"^^xsd:integer', '"12"^^xsd:int'),
+        ("xsd:hexBinary", '"0aFF"^^xsd:hexBinary', '"0aF"^^xsd:hexBinary'),
     ],
 )
 def test_datatype_violation_matches_pyshacl(datatype, good, bad):
@@ -166,6 +170,13 @@ def test_malformed_gyear_is_a_violation_though_pyshacl_accepts_it():
     # rdflib has no parser for xsd:gYear, so pySHACL never calls such a literal ill-typed; XSD does.
     bad = key(ex("a"), ex("p"), f'"20x8"^^<{XSD}gYear>', "Datatype")
     results = validate(prop_shape("sh:datatype xsd:gYear"), 'ex:a a ex:C ; ex:p "20x8"^^xsd:gYear, "2018"^^xsd:gYear .',
+                       pyshacl_differs=({bad}, set()))
+    assert keys(results) == {bad}
+
+
+def test_ill_formed_language_literal_is_a_violation_though_pyshacl_accepts_it():
+    bad = key(ex("a"), ex("p"), f'"en_GB"^^<{XSD}language>', "Datatype")
+    results = validate(prop_shape("sh:datatype xsd:language"), 'ex:a a ex:C ; ex:p "en-GB"^^xsd:language, "en_GB"^^xsd:language .',
                        pyshacl_differs=({bad}, set()))
     assert keys(results) == {bad}
 
@@ -627,8 +638,8 @@ def test_validate_shapes_hands_a_refused_shape_to_pyshacl_and_keeps_the_rest_fas
     lines = []
     outcome = validate_shapes(shapes, store("ex:a a ex:C ; ex:q 1 ."), say=lines.append)
     assert keys(outcome.results) == {key(ex("a"), ex("p"), None, "MinCount"), key(ex("a"), None, ex("a"), "Node")}
-    assert outcome.fallbacks == lines == ["pySHACL checks <http://example.org/T>: the fast engine does not compile "
-                                          "sh:minCount 5 inside a nested shape"]
+    assert outcome.fallbacks == lines == [("pySHACL checks <http://example.org/T>: the fast engine does not compile "
+                                           "sh:minCount 5 inside a nested shape")]
     assert outcome.engine == "fast engine, pySHACL for 1 of 3 shapes"
 
 
@@ -648,8 +659,8 @@ def test_an_error_of_the_fast_engine_at_run_time_falls_back_for_that_shape_only(
                           "sh:property [ sh:path ex:q ; sh:minCount 1 ] .")
     outcome = validate_shapes(shapes, store("ex:a a ex:C ."))
     assert keys(outcome.results) == {key(ex("a"), ex("p"), None, "MinCount"), key(ex("a"), ex("q"), None, "MinCount")}
-    assert outcome.fallbacks == ["pySHACL checks <http://example.org/S> sh:property [<http://example.org/q>]: "
-                                 "the fast engine failed (internal error: RuntimeError: boom)"]
+    assert outcome.fallbacks == [("pySHACL checks <http://example.org/S> sh:property [<http://example.org/q>]: "
+                                  "the fast engine failed (internal error: RuntimeError: boom)")]
 
 
 def test_pyshacl_engine_checks_everything_itself():

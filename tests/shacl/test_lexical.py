@@ -32,7 +32,7 @@ def objects(store: ox.Store) -> set[str]:
 
 def test_stored_forms_are_asked_of_the_store():
     forms = StoredForms()
-    integer = lambda lex, dt="integer": ox.Literal(lex, datatype=ox.NamedNode(XSD + dt))  # noqa: E731
+    integer = lambda lex, dt="integer": ox.Literal(lex, datatype=ox.NamedNode(XSD + dt))
     assert forms.rewritten(integer("01")) and forms.rewritten(integer("5", "int")) and forms.rewritten(integer("300", "byte"))
     assert not forms.rewritten(integer("1")) and not forms.rewritten(integer("aldi"))
     assert forms.spell(Term("literal", "01", XSD + "integer")) == str(wrap(Term("literal", "01", XSD + "integer")))
@@ -69,7 +69,7 @@ def test_blank_node_subjects_are_found_by_their_content_whatever_the_parser_name
     as_written = scan([(data, G)], store)
     (rewrite,) = as_written.rewrites
     assert isinstance(rewrite.subject, ox.BlankNode)
-    assert list(store.quads_for_pattern(rewrite.subject, ox.NamedNode("http://example.org/r"), None))[0].object.value == "x"
+    assert next(iter(store.quads_for_pattern(rewrite.subject, ox.NamedNode("http://example.org/r"), None))).object.value == "x"
     assert as_written.unmatched == []
 
 
@@ -88,8 +88,8 @@ def test_blank_nodes_alike_but_for_the_lexical_form_cannot_be_told_apart_and_say
     assert as_written.unmatched == ["the data"]
     outcome = validate_shapes(ShapesGraph.from_turtle([(PREFIXES + b"ex:S a sh:NodeShape ; sh:targetNode ex:a .", None)]),
                               store, as_written=as_written)
-    assert outcome.notes == ["literals as written could not be restored for blank nodes in the data; "
-                             "they are checked as the store holds them"]
+    assert outcome.notes == [("literals as written could not be restored for blank nodes in the data; "
+                              "they are checked as the store holds them")]
 
 
 def test_scan_reads_files_from_disk(tmp_path):

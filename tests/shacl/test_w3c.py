@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT  # noqa: E402
+from conftest import ROOT
 
 from igokg.errors import ShapeError, UnsupportedShape
 from igokg.report import ShaclResult
@@ -84,7 +84,7 @@ def _blank(term: str) -> str:
 def _expected(idx: ShapesGraph, report: Term) -> tuple:
     keys = []
     for r in idx.objects(report, SH + "result"):
-        def one(p: str) -> Term | None:
+        def one(p: str, r: Term = r) -> Term | None:
             vals = idx.objects(r, SH + p)
             return vals[0] if vals else None
         path = one("resultPath")

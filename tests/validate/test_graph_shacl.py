@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ROOT  # noqa: E402
+from conftest import ROOT
 
 from igokg.project import Project
 from igokg.report import Report
@@ -153,8 +153,8 @@ def test_sparql_constraint_with_a_prefix_it_cannot_resolve_goes_to_pyshacl(tmp_p
         sh:sparql [ sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this foaf:name ?n } }" ] ."""
     report = validate(tmp_path, shapes, "ex:a ex:p ex:b .")
     assert found(report) == [("a", "", f"<{EX}a>", "<S>")]
-    assert report.notes == [f"pySHACL checks <{EX}S>: the fast engine does not compile a SPARQL constraint "
-                            "with undeclared prefixes foaf:"]
+    assert report.notes == [(f"pySHACL checks <{EX}S>: the fast engine does not compile a SPARQL constraint "
+                             "with undeclared prefixes foaf:")]
 
 
 def test_a_shape_the_fast_engine_refuses_goes_to_pyshacl_alone_with_a_note(tmp_path):
@@ -177,7 +177,7 @@ def test_a_shape_the_fast_engine_refuses_goes_to_pyshacl_alone_with_a_note(tmp_p
 def test_both_engines_give_the_same_results_on_generated_benchmark_data(tmp_path):
     # benchmarks/generate.py: data in the project's own model, with every kind of planted violation.
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    import generate  # noqa: PLC0415
+    import generate
 
     root = tmp_path / "generated"
     generate.generate(root, 6000, violations=len(generate.VIOLATION_KINDS))

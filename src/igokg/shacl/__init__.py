@@ -39,5 +39,19 @@ from igokg.shacl.reference import agree, run_pyshacl, to_rdflib
 from igokg.shacl.run import run_shapes
 from igokg.shacl.shapes_graph import _Index as ShapesGraph
 
-__all__ = ["ShaclResult", "CompiledQuery", "CompiledShapes", "compile_shapes", "run_shapes", "run_pyshacl", "agree",
-           "to_rdflib", "validate_shapes", "Outcome", "ENGINES", "AsWritten", "scan", "ShapesGraph"]
+__all__ = [
+           "ENGINES",
+           "AsWritten",
+           "CompiledQuery",
+           "CompiledShapes",
+           "Outcome",
+           "ShaclResult",
+           "ShapesGraph",
+           "agree",
+           "compile_shapes",
+           "run_pyshacl",
+           "run_shapes",
+           "scan",
+           "to_rdflib",
+           "validate_shapes",
+]

@@ -34,8 +34,8 @@ from igokg.shacl.sparql_constraints import (
     _BIND_SG,
     _check_like_pyshacl,
     _rewrite_select,
-    check_prebinding,
     _undeclared_prefixes,
+    check_prebinding,
 )
 from igokg.shacl.terms import XSD, Term
 from igokg.shacl.vocab import (
@@ -189,6 +189,12 @@ class _Compiler(_Expressions):
                     if strict:
                         raise
                     unit.refused, unit.queries = exc.feature, []
+                except ShapeError:
+                    raise
+                except Exception as exc:  # a bug of the compiler: pySHACL takes the shape over
+                    if strict:
+                        raise
+                    unit.refused, unit.queries = f"internal error: {type(exc).__name__}: {exc}", []
         if strict and self.out.refused:
             raise UnsupportedShape("the shapes graph", self.out.refused)
         return self.out

@@ -11,9 +11,9 @@ validation goes on, and `Outcome.fallbacks` says what went where, one line each.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pyoxigraph as ox
 

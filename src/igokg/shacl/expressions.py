@@ -20,8 +20,8 @@ well-formed, and `xsd` for the datatypes the store does not parse.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 import pyoxigraph as ox
 
@@ -31,9 +31,9 @@ from igokg.shacl.paths import Path, parse_path
 from igokg.shacl.shapes_graph import _Index, _local, _shape_label
 from igokg.shacl.terms import RDF_LANGSTRING, RDFS, XSD, XSD_STRING, Term, _escape
 from igokg.shacl.vocab import (
+    _FN_WELL_FORMED,
     _NODE_KINDS,
     _UNWRAP,
-    RDF_TYPE,
     SH,
     XSD_BOOLEAN,
     XSD_INTEGER,

@@ -31,10 +31,10 @@ How, without slowing down the common case:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -110,11 +110,8 @@ class AsWritten:
     def applied(self, store: ox.Store) -> Iterator[None]:
         """The store holds the literals as written inside the block, and its own forms after it."""
         added = [ox.Quad(r.subject, r.predicate, wrap(_term(r.written)), r.graph) for r in self.rewrites]
-        removed = []
-        for r in self.rewrites:
-            if not r.stored_too:
-                for q in store.quads_for_pattern(r.subject, r.predicate, r.written, r.graph):
-                    removed.append(q)
+        removed = [q for r in self.rewrites if not r.stored_too
+                   for q in store.quads_for_pattern(r.subject, r.predicate, r.written, r.graph)]
         try:
             for q in removed:
                 store.remove(q)

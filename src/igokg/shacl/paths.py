@@ -11,8 +11,9 @@ graph, while SHACL counts the focus node as a value of `p*` even when nothing me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 from igokg.errors import ShapeError
 from igokg.shacl.terms import Term
@@ -42,7 +43,7 @@ class Path:
 
     kind: str
     iri: str = ""
-    parts: tuple["Path", ...] = ()
+    parts: tuple[Path, ...] = ()
 
     @property
     def is_predicate(self) -> bool:

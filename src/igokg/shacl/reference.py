@@ -136,7 +136,9 @@ def run_pyshacl(data: rdflib.Graph | rdflib.Dataset, shapes: rdflib.Graph | _Ind
     for rep in report.subjects(rdflib.RDF.type, ns.ValidationReport):
         # Only sh:result: nested sh:detail results (under sh:node) are not results of their own.
         for r in report.objects(rep, ns.result):
-            get = lambda p: report.value(r, p)  # noqa: E731
+            def get(p: rdflib.URIRef, r: object = r) -> object:
+                return report.value(r, p)
+
             path = get(ns.resultPath)
             value = get(ns.value)
             shape = from_rdflib(get(ns.sourceShape))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -190,7 +191,7 @@ def run_shapes(compiled: CompiledShapes, data: ox.Store, *, union: bool = True, 
 def _substitute(message: str, bindings: dict[str, Term]) -> str:
     # pySHACL replaces {?var} and {$var} with str() of the rdflib term: the bare IRI or lexical form.
     for var, val in bindings.items():
-        message = re.sub("{{[?$]{}}}".format(re.escape(var)), lambda _m, s=val.rdflib_str(): s, message)
+        message = message.replace(f"{{?{var}}}", val.rdflib_str()).replace(f"{{${var}}}", val.rdflib_str())
     return message
 
 

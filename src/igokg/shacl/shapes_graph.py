@@ -8,7 +8,7 @@ shape means (`sh:uniqueLang "1"^^xsd:boolean` does not switch the constraint on)
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 import rdflib
@@ -44,15 +44,15 @@ class _Index:
             self.by_pred[p.value].append((s, o))
 
     @classmethod
-    def from_store(cls, store: ox.Store) -> "_Index":
+    def from_store(cls, store: ox.Store) -> _Index:
         return cls((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in store)
 
     @classmethod
-    def from_triples(cls, triples: Iterable[ox.Triple | ox.Quad], namespaces: dict[str, str] | None = None) -> "_Index":
+    def from_triples(cls, triples: Iterable[ox.Triple | ox.Quad], namespaces: dict[str, str] | None = None) -> _Index:
         return cls(((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples), namespaces)
 
     @classmethod
-    def from_turtle(cls, sources: Iterable[tuple[bytes, str | None]]) -> "_Index":
+    def from_turtle(cls, sources: Iterable[tuple[bytes, str | None]]) -> _Index:
         """Parse Turtle documents (bytes, base IRI) as written, with their prefixes.
 
         Raises SyntaxError as pyoxigraph does; callers that read files report it with the file.
@@ -66,7 +66,7 @@ class _Index:
         return cls.from_triples(triples, namespaces)
 
     @classmethod
-    def from_rdflib(cls, graph: rdflib.Graph) -> "_Index":
+    def from_rdflib(cls, graph: rdflib.Graph) -> _Index:
         return cls(((from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph),
                    {p: str(ns) for p, ns in graph.namespaces()})
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -103,8 +104,7 @@ def from_ox(term: Any) -> Term:
         if term.language:
             return Term("literal", term.value, None, term.language.lower())
         dt = term.datatype.value
-        if dt.startswith(LEXICAL):
-            dt = dt[len(LEXICAL):]  # a literal kept as written: its own datatype follows the prefix
+        dt = dt.removeprefix(LEXICAL)  # a literal kept as written: its own datatype follows the prefix
         return Term("literal", term.value, None if dt == XSD_STRING else dt)
     raise TypeError(f"not an RDF term: {term!r}")
 

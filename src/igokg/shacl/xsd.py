@@ -108,6 +108,5 @@ def well_formed(lexical: str, datatype: str) -> bool | None:
     if name == "gMonthDay":
         month, day = int(lexical[2:4]), int(lexical[5:7])
         return day <= (29 if month == 2 else calendar.monthrange(2001, month)[1])
-    if name in ("duration", "dayTimeDuration") and lexical.endswith(("P", "T")):
-        return False  # "P" and "PT" alone are not durations
-    return True
+    # "P" and "PT" alone are not durations
+    return not (name in ("duration", "dayTimeDuration") and lexical.endswith(("P", "T")))

@@ -13,7 +13,7 @@ are read from their files again rather than from the store, for the same reason.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from igokg import shacl
 from igokg.namespaces import compact
