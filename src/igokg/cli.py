@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from igokg import __version__
-from igokg.errors import IgokgError, PublishError
+from igokg.errors import IgokgError, PublishError, ServeError
 from igokg.progress import progress_reporter
 from igokg.project import Project, resolve_settings
 from igokg.report import ValidationFailed
@@ -144,9 +144,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     project = _project(args).with_out(args.out)
     settings = ServeSettings(host=args.host, port=args.port, timeout=args.timeout,
-                             allow_service=args.allow_service,
+                             service_endpoints=tuple(args.allow_service or ()),
                              **({"workers": args.workers} if args.workers else {}),
+                             **({"per_client": args.per_client} if args.per_client else {}),
+                             **({"queue": args.queue} if args.queue is not None else {}),
                              **({"cache_bytes": 0} if args.no_cache else {}))
+    if not 0 <= args.port <= 65535:  # before any build: the answer is the same either way
+        raise ServeError(f"--port {args.port} is not a port number: use 1-65535 (or 0 for any free port)")
     with progress_reporter(project.show_progress) as say:
         release = ensure_release(project, say)
     app = create_app(release, settings)
@@ -164,11 +168,17 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p.add_argument("--out", metavar="DIR", help="release folder to serve (default: dist/; built first when missing)")
-    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="time limit per query (default: 5)")
-    p.add_argument("--workers", type=int, default=0, metavar="N", help="query worker processes (default: CPUs, at least 2)")
+    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+                   help="run-time limit per query; waiting in the queue does not count (default: 5)")
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="serving processes (default: CPUs, at least 2)")
+    p.add_argument("--per-client", type=int, default=0, metavar="N",
+                   help="queries one client (IP) may run at once, per process (default: 2)")
+    p.add_argument("--queue", type=int, default=None, metavar="N",
+                   help="queries that may wait for a slot, per process; past it 503 + Retry-After (default: 64)")
     p.add_argument("--no-cache", action="store_true", help="do not cache query results")
-    p.add_argument("--allow-service", action="store_true",
-                   help="allow federated queries (SERVICE): the server then fetches URLs that clients name")
+    p.add_argument("--allow-service", action="append", metavar="ENDPOINT",
+                   help="let SERVICE (federated queries) call this endpoint; repeatable. Without it every SERVICE "
+                        "is refused: the server would fetch URLs that clients name")
     p.set_defaults(func=cmd_serve)
 
 

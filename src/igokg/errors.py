@@ -19,6 +19,7 @@ __all__ = [
     "QueryError",
     "RemoteError",
     "PublishError",
+    "ServeError",
 ]
 
 
@@ -134,6 +135,19 @@ class RemoteError(IgokgError):
 @dataclass
 class PublishError(IgokgError):
     """The release could not be written; the previous release is left untouched."""
+
+    message: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class ServeError(IgokgError):
+    """The server cannot start or go on: a bad port, a port in use, a store that will not load."""
 
     message: str
 
