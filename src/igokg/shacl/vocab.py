@@ -48,6 +48,7 @@ _INERT = {
     SH + "targetClass", SH + "targetNode", SH + "targetSubjectsOf", SH + "targetObjectsOf",
     SH + "flags", SH + "qualifiedMinCount", SH + "qualifiedMaxCount", SH + "qualifiedValueShapesDisjoint",
     SH + "ignoredProperties", SH + "prefixes", SH + "declare",
+    SH + "select", SH + "ask",  # parts of a SPARQL constraint: read through sh:sparql, even on a shape itself
 }
 
 # Every constraint parameter the compiler reads.
