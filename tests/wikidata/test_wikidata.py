@@ -32,6 +32,7 @@ import pytest
 from conftest import ROOT  # noqa: E402
 from support.quickstatements_v1 import assert_quickstatements_v1
 
+from igokg import __version__
 from igokg.cli import main
 from igokg.errors import RemoteError
 from igokg.project import Project
@@ -39,7 +40,6 @@ from igokg.query import query_title, run_query, uses_service
 from igokg.sources import load_sources
 from igokg.wikidata import (
     DEFAULT_ENDPOINT,
-    USER_AGENT,
     WDate,
     WikidataClient,
     check_links,
@@ -519,7 +519,7 @@ def test_429_is_retried_honouring_retry_after_then_succeeds(faults):
     client = WikidataClient(endpoint=faults + "/flaky", sleep=slept.append)
     assert client.select("SELECT ?x WHERE { ?x ?p ?o }") == []
     assert slept == [1.0] and client.requests == 2
-    assert _Faults.agents[-1] == USER_AGENT and "igokg@" in USER_AGENT
+    assert _Faults.agents[-1] == client.user_agent == f"igokg/{__version__} (+https://w3id.org/igokg)"
 
 
 def test_503_backs_off_exponentially_then_gives_up_with_a_clear_error(faults):
@@ -542,7 +542,7 @@ def test_a_retry_after_beyond_the_wait_limit_fails_at_once(faults):
 _FAULTS = {
     "429": ("/429", [], r"\(HTTP 429\): too many requests: Too many requests, slow down; gave up after 5 attempts"),
     "503": ("/503", [], r"\(HTTP 503\): service unavailable: Service Unavailable; gave up after 5 attempts"),
-    "timeout": ("/slow", ["--timeout", "1"], r": no answer within 1s \(timeout\)"),
+    "timeout": ("/slow", ["--timeout", "1"], r": no complete answer within 1s \(timeout\)"),
     "malformed": ("/malformed", [], r": malformed response, not SPARQL JSON results"),
     "404": ("/missing", [], r"\(HTTP 404\)"),
 }
