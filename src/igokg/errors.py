@@ -137,29 +137,24 @@ class RemoteError(IgokgError):
 
 
 @dataclass
-class PublishError(IgokgError):
+class _MessageError(IgokgError):
+    """An error that is its message (the message names what failed and what to do)."""
+
+    message: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PublishError(_MessageError):
     """The release could not be written; the previous release is left untouched."""
 
-    message: str
 
-    def __post_init__(self) -> None:
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return self.message
-
-
-@dataclass
-class ServeError(IgokgError):
+class ServeError(_MessageError):
     """The server cannot start or go on: a bad port, a port in use, a store that will not load."""
-
-    message: str
-
-    def __post_init__(self) -> None:
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass
