@@ -91,3 +91,12 @@ def test_search_json_without_q_is_400(server):
 def test_search_index_is_a_distribution_in_void(server):
     status, _, body = get(server, "/void.ttl")
     assert status == 200 and b"search.sqlite" in body and b"application/vnd.sqlite3" in body
+
+
+def test_what_was_typed_is_shown_escaped(server):
+    status, _, body = get(server, "/search?q=" + urllib.parse.quote('<script>alert("x")</script>'), "text/html")
+    assert status == 200
+    assert b"<script>alert" not in body and b"&lt;script&gt;alert" in body
+    status, _, body = get(server, "/sparql?query=" + urllib.parse.quote('SELECT * { ?s ?p "<script>x</script>" }'),
+                          "text/html")
+    assert status == 200 and b"<script>x" not in body and b"&lt;script&gt;x" in body
