@@ -5,9 +5,10 @@ release:
 
 * `search.sqlite` — a SQLite FTS5 table (`igokg.release.SEARCH_NAME`, schema below) that
   `igokg serve` answers `/search?q=` from, and that anyone can open (sqlite3, datasette);
-* `search-index.js` — the same entries as a small script (`window.IGOKG_SEARCH = [...]`), so
-  the static site's search box works without a server, from any static host or `file://`
-  (a `<script>` loads where `fetch` of a local file would not).
+* and, through `search_index_js`, the same entries as a small script for the static site
+  (`search-index.js`, written by the site writer: `window.IGOKG_SEARCH = [...]`), so the
+  site's search box works without a server, from any static host or `file://` (a `<script>`
+  loads where `fetch` of a local file would not).
 
 An entity is indexed when it has a name (`rdfs:label`, `skos:prefLabel` or `dct:title`; the
 English one first): states, organizations, persons, events, places, sources, posts. Every
@@ -29,9 +30,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from igokg.namespaces import DCT, ID, ONTOLOGY, RDF_TYPE, RDFS, SKOS
-from igokg.release import SEARCH_INDEX_JS, SEARCH_NAME, SEARCH_SCHEMA, Written
+from igokg.release import SEARCH_NAME, SEARCH_SCHEMA, Written
 
-__all__ = ["SearchEntry", "search_entries", "write_search_index", "write_search"]
+__all__ = ["SearchEntry", "search_entries", "search_index_js", "write_search_index", "write_search"]
 
 _NAMES = (RDFS + "label", SKOS + "prefLabel", DCT + "title")
 _OTHER = (SKOS + "altLabel",)
@@ -114,20 +115,19 @@ def _class_names(build) -> dict[str, str]:
     return names
 
 
+def search_index_js(entries: list[SearchEntry]) -> str:
+    """The entries as a script for the static site: `[slug, name, abbreviations, labels, kind]`."""
+    rows = [[e.iri[len(ID):], e.name, list(e.abbreviations), list(e.labels), e.kind] for e in entries]
+    return ("// igokg search index for the static site: [slug, name, abbreviations, other labels, kind]\n"
+            "window.IGOKG_SEARCH = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n")
+
+
 def write_search(build) -> list[Written]:
     entries = search_entries(build.facts(), _class_names(build))
     path = build.out / SEARCH_NAME
     if path.exists():
         path.unlink()
     write_search_index(entries, path)
-    rows = [[e.iri[len(ID):], e.name, list(e.abbreviations), list(e.labels), e.kind] for e in entries]
-    (build.out / SEARCH_INDEX_JS).write_text(
-        "// igokg search index for the static site: [slug, name, abbreviations, other labels, kind]\n"
-        "window.IGOKG_SEARCH = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n",
-        encoding="utf-8")
-    return [
-        Written(SEARCH_NAME, "application/vnd.sqlite3",
-                "Names, abbreviations and other labels of every entity: a SQLite full-text (FTS5) index",
-                distribution=True),
-        Written(SEARCH_INDEX_JS, "text/javascript"),
-    ]
+    return [Written(SEARCH_NAME, "application/vnd.sqlite3",
+                    "Names, abbreviations and other labels of every entity: a SQLite full-text (FTS5) index",
+                    distribution=True)]
