@@ -138,8 +138,8 @@ class RemoteError(IgokgError):
 
 
 @dataclass
-class PublishError(IgokgError):
-    """The release could not be written; the previous release is left untouched."""
+class _MessageError(IgokgError):
+    """An error that is its message (the message names what failed and what to do)."""
 
     message: str
 
@@ -148,6 +148,10 @@ class PublishError(IgokgError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class PublishError(_MessageError):
+    """The release could not be written; the previous release is left untouched."""
 
 
 @dataclass
@@ -176,17 +180,8 @@ class MissingSource(IgokgError):
         return text
 
 
-@dataclass
-class ServeError(IgokgError):
+class ServeError(_MessageError):
     """The server cannot start or go on: a bad port, a port in use, a store that will not load."""
-
-    message: str
-
-    def __post_init__(self) -> None:
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass

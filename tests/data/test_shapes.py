@@ -751,7 +751,8 @@ def _expected(case: Case, shapes_store: ox.Store) -> list[ShaclResult]:
     messages = _messages(shapes_store)
     out = []
     for e in case.expect:
-        path = None if e.path is None else ("^" + iri(e.path[1:]) if e.path.startswith("^") else iri(e.path))
+        # Paths as SHACL writes them (Turtle): an inverse path is [ sh:inversePath <p> ].
+        path = None if e.path is None else (f"[ sh:inversePath {iri(e.path[1:])} ]" if e.path.startswith("^") else iri(e.path))
         out.append(
             ShaclResult(
                 focus=term(e.focus),

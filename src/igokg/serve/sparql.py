@@ -12,7 +12,6 @@ rest of the server (pages, entity documents, files) is Starlette.
 from __future__ import annotations
 
 import gzip
-import json
 from collections import OrderedDict
 from typing import Callable
 from urllib.parse import parse_qs
@@ -20,8 +19,8 @@ from urllib.parse import parse_qs
 from igokg.serve.cache import ResultCache
 from igokg.serve.execute import Runner
 from igokg.serve.files import INCOMPRESSIBLE
-from igokg.serve.headers import COMMON, html_headers
-from igokg.serve.negotiate import _GRAPH_OFFERS, _RESULT_OFFERS, FORMAT_PARAM, _wants_html, negotiate
+from igokg.serve.headers import COMMON
+from igokg.serve.negotiate import _GRAPH_OFFERS, _RESULT_OFFERS, FORMAT_PARAM, negotiate, wants_page
 from igokg.serve.settings import ServeSettings
 
 Headers = list[tuple[bytes, bytes]]
@@ -32,10 +31,10 @@ _WANTED = {b"accept", b"accept-encoding", b"content-type", b"content-length"}
 
 
 class SparqlEndpoint:
-    def __init__(self, settings: ServeSettings, runner: Callable[[], Runner | None], editor: Callable[[], bytes]) -> None:
+    def __init__(self, settings: ServeSettings, runner: Callable[[], Runner | None], front: Callable) -> None:
         self.settings = settings
         self.runner = runner
-        self.editor = editor
+        self.front = front  # async (scope, query or None, accept) -> reply: the pages and the service description
         self.cache = ResultCache(settings.cache_bytes)
         self._seen: OrderedDict[tuple, tuple] = OrderedDict()
 
@@ -71,6 +70,8 @@ class SparqlEndpoint:
         msg = self._seen.get(raw_key) if raw_key is not None else None
         if msg is None:
             parsed = await self._parse(method, qs, headers, receive)
+            if isinstance(parsed, tuple) and parsed[0] == "front":
+                return await self.front(scope, *parsed[1:])
             if not isinstance(parsed, tuple) or parsed[0] != "query":
                 return parsed
             msg = parsed
@@ -119,11 +120,8 @@ class SparqlEndpoint:
             return _read_only()
         queries = params.get("query", [])
         accept = headers.get(b"accept", b"").decode("latin-1") or None
-        if not queries:
-            if _wants_html(accept):
-                page = self.editor()
-                return 200, "text/html; charset=utf-8", page, html_headers(page)
-            return _reply(400, "missing query: pass ?query=... (GET) or a form field query (POST); see the SPARQL 1.1 Protocol")
+        if not queries or (wants_page(accept) and not params.get("format")):
+            return ("front", queries[0] if queries else None, accept)  # editor, results page, service description
         if len(queries) > 1:
             return _reply(400, "more than one query parameter")
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
@@ -178,6 +176,3 @@ async def _read_body(receive, limit: int, deadline: float) -> bytes | None:
     except asyncio.TimeoutError:
         return _SLOW
 
-
-def examples_json(examples: list[dict[str, str]]) -> str:
-    return json.dumps(examples, ensure_ascii=False).replace("</", "<\\/")
