@@ -1,4 +1,9 @@
-"""Parse one Turtle file; a syntax error becomes `file:line:column: message`."""
+"""Parse one Turtle file; a syntax error becomes `file:line:column: message`.
+
+`turtle_to_ntriples` is the loader's path: pyoxigraph parses and writes N-Triples natively,
+so no triple becomes a Python object; `parse_turtle` gives the triples themselves, for the
+small files (ontology, shapes) and for callers that want the literals as written.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +14,41 @@ import pyoxigraph as ox
 
 from igokg.errors import SourceError
 
+__all__ = ["parse_turtle", "turtle_to_ntriples", "read_source"]
+
+
+def read_source(path: Path, shown: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(shown, f"cannot read: {exc.strerror}") from None
+
+
+def turtle_to_ntriples(data: bytes, shown: str) -> bytes:
+    """The triples of Turtle `data` as N-Triples text (in parse order, literals as written)."""
+    try:
+        return ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=None), format=ox.RdfFormat.N_TRIPLES)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, shown) from None
+    except ValueError as exc:  # e.g. invalid UTF-8
+        raise SourceError(shown, str(exc), hint="the file must be UTF-8 Turtle") from None
+
 
 def parse_turtle(path: Path, display: str | None = None) -> list[ox.Triple]:
     """Parse one Turtle file; a syntax error becomes `file:line:column: message`."""
     shown = display or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(shown, f"cannot read: {exc.strerror}") from None
+    data = read_source(path, shown)
     try:
         return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=None)]
     except SyntaxError as exc:
-        line, column, message = _position(exc)
-        raise SourceError(
-            shown, message, line, column, hint="fix the Turtle syntax at this position, then run igokg validate"
-        ) from None
+        raise _syntax_error(exc, shown) from None
     except ValueError as exc:  # e.g. invalid UTF-8
         raise SourceError(shown, str(exc), hint="the file must be UTF-8 Turtle") from None
+
+
+def _syntax_error(exc: SyntaxError, shown: str) -> SourceError:
+    line, column, message = _position(exc)
+    return SourceError(shown, message, line, column, hint="fix the Turtle syntax at this position, then run igokg validate")
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None, str]:
