@@ -21,10 +21,10 @@ from igokg.errors import IgokgError, PublishError
 from igokg.project import Project
 from igokg.publish.atomic import staging_folder, swap_into_place
 from igokg.publish.defaults import default_writers
-from igokg.rdf import SortedTriples, sort_triples
+from igokg.rdf import canonical_ntriples
 from igokg.release import SUMS_NAME, Writer, Written, sha256_file
 from igokg.report import Report, ValidationFailed
-from igokg.sources import Sources, fact_triples, load_sources
+from igokg.sources import Sources, load_sources
 from igokg.validate import validate_graph
 
 __all__ = ["Build", "Release", "build_release", "write_release"]
@@ -42,17 +42,23 @@ class Build:
     written: list[Written] = field(default_factory=list)
     queries: dict[str, int | None] = field(default_factory=dict)  # example query -> rows (None: not run)
     changes: str | None = None
-    _facts: SortedTriples | None = None
+    _ntriples: bytes | None = None
 
     @property
     def project(self) -> Project:
         return self.sources.project
 
-    def facts(self) -> SortedTriples:
-        """The published facts (data/ and seeds/), distinct and sorted, computed once."""
-        if self._facts is None:
-            self._facts = sort_triples(fact_triples(self.sources))
-        return self._facts
+    def ntriples(self) -> bytes:
+        """The published facts (data/ and seeds/) as N-Triples in canonical order (`igokg.rdf`),
+        computed once: the text every dump is written from."""
+        if self._ntriples is None:
+            graphs = [self.sources.graph_of(rel) for rel in self.sources.fact_files]
+            self._ntriples = canonical_ntriples(self.sources.store, graphs)
+        return self._ntriples
+
+    def triple_count(self) -> int:
+        """Distinct fact triples: the lines of `ntriples()`."""
+        return self.ntriples().count(b"\n")
 
 
 @dataclass
@@ -114,7 +120,7 @@ def write_release(
         raise
     except OSError as exc:
         raise PublishError(f"could not write the release ({exc}); {out} was left as it was") from None
-    return Release(out=out, triples=len(build.facts()), files=files, report=report, written=build.written,
+    return Release(out=out, triples=build.triple_count(), files=files, report=report, written=build.written,
                    changes=build.changes, queries=build.queries)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pyoxigraph as ox
 
 from igokg.namespaces import (
@@ -36,8 +34,8 @@ from igokg.publish.site.links import (
     _attestations,
     _membership_sentence,
 )
-from igokg.publish.writers.jsonld import jsonld_document
-from igokg.publish.writers.turtle import turtle_text
+from igokg.publish.writers.serialize import jsonld_bytes, turtle_bytes
+from igokg.rdf import sort_ntriples
 
 PREDICATE_WORDS = {
     RDFS_LABEL: "label",
@@ -109,12 +107,10 @@ def _entity_triples(g: Graph, iri: str) -> list[ox.Triple]:
 
 def _write_data_files(g: Graph, iri: str, files) -> None:
     """The entity's triples and its inline nodes', in the release's own Turtle and JSON-LD style."""
-    triples = _entity_triples(g, iri)
+    nt = sort_ntriples(ox.serialize(_entity_triples(g, iri), format=ox.RdfFormat.N_TRIPLES))
     slug = _slug(iri)
-    files.add(f"id/{slug}.ttl", "text/turtle").write_text(turtle_text(triples), encoding="utf-8")
-    files.add(f"id/{slug}.jsonld", "application/ld+json").write_text(
-        json.dumps(jsonld_document(triples), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    files.add(f"id/{slug}.ttl", "text/turtle").write_bytes(turtle_bytes(nt))
+    files.add(f"id/{slug}.jsonld", "application/ld+json").write_bytes(jsonld_bytes(nt))
 
 
 def _subclass_of(g: Graph, cls: str, ancestor: str) -> bool:
