@@ -43,6 +43,7 @@ class Build:
     queries: dict[str, int | None] = field(default_factory=dict)  # example query -> rows (None: not run)
     changes: str | None = None
     _ntriples: bytes | None = None
+    _digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def project(self) -> Project:
@@ -55,6 +56,13 @@ class Build:
             graphs = [self.sources.graph_of(rel) for rel in self.sources.fact_files]
             self._ntriples = canonical_ntriples(self.sources.store, graphs)
         return self._ntriples
+
+    def sha256(self, rel: str) -> str:
+        """The sha256 of a file written into the release, hashed once however often asked
+        (VoID, SHA256SUMS and the site's downloads all list the dumps)."""
+        if rel not in self._digests:
+            self._digests[rel] = sha256_file(self.out / rel)
+        return self._digests[rel]
 
     def triple_count(self) -> int:
         """Distinct fact triples: the lines of `ntriples()`."""
@@ -142,7 +150,7 @@ def _checksums(build: Build) -> dict[str, tuple[int, str]]:
     files: dict[str, tuple[int, str]] = {}
     for rel in sorted(described):
         path = build.out / rel
-        files[rel] = (path.stat().st_size, sha256_file(path))
+        files[rel] = (path.stat().st_size, build.sha256(rel))
     lines = "".join(f"{digest}  {rel}\n" for rel, (_size, digest) in sorted(files.items()))
     (build.out / SUMS_NAME).write_text(lines, encoding="utf-8")
     files[SUMS_NAME] = ((build.out / SUMS_NAME).stat().st_size, sha256_file(build.out / SUMS_NAME))

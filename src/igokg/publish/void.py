@@ -31,7 +31,7 @@ from igokg.namespaces import (
 )
 from igokg.publish.writers.serialize import write_turtle
 from igokg.rdf import sort_ntriples
-from igokg.release import VOID_NAME, Written, sha256_file
+from igokg.release import VOID_NAME, Written
 
 __all__ = ["write_void"]
 
@@ -136,7 +136,7 @@ def write_void(build) -> list[Written]:
         add(dist, SPDX + "checksum", checksum)
         add(checksum, RDF_TYPE, _n(SPDX + "Checksum"))
         add(checksum, SPDX + "algorithm", _n(SPDX + "checksumAlgorithm_sha256"))
-        add(checksum, SPDX + "checksumValue", _lit(sha256_file(path), XSD + "hexBinary"))
+        add(checksum, SPDX + "checksumValue", _lit(build.sha256(w.path), XSD + "hexBinary"))
         if w.media_type == "application/n-triples":
             add(d, VOID + "dataDump", _n(BASE + w.path))
 
@@ -157,16 +157,18 @@ def _statistics(build) -> dict:
     def number(select: str, where: str) -> int:
         return int(rows(f"({select} AS ?n)", where)[0]["n"].value)
 
-    quads = number("COUNT(*)", "?s ?p ?o")
     # Each triple once: the graphs themselves, or their distinct triples if a file repeats another's.
-    spo = "?s ?p ?o" if quads == build.triple_count() else "{ SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-    properties = {r["p"].value: int(r["n"].value) for r in rows("?p (COUNT(*) AS ?n)", spo, "GROUP BY ?p")}
+    by_property = rows("?p (COUNT(*) AS ?n)", "?s ?p ?o", "GROUP BY ?p")
+    if sum(int(r["n"].value) for r in by_property) != build.triple_count():
+        by_property = rows("?p (COUNT(*) AS ?n)", "{ SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }", "GROUP BY ?p")
+    properties = {r["p"].value: int(r["n"].value) for r in by_property}
     classes = {r["c"].value: int(r["n"].value) for r in rows("?c (COUNT(DISTINCT ?s) AS ?n)", "?s a ?c", "GROUP BY ?c")}
+    (distinct,) = rows("(COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_)", "?s ?p ?o")
     return {
         "properties": properties,
         "classes": classes,
-        "subjects": number("COUNT(DISTINCT ?s)", "?s ?p ?o"),
-        "objects": number("COUNT(DISTINCT ?o)", "?s ?p ?o"),
+        "subjects": int(distinct["s_"].value),
+        "objects": int(distinct["o_"].value),
         "entities": number("COUNT(DISTINCT ?s)",
                            f'?s a ?c FILTER(STRSTARTS(STR(?s), "{ID}") && !CONTAINS(STR(?s), "#"))'),
         "links": number("COUNT(*)", f'{{ SELECT DISTINCT ?s ?o WHERE {{ ?s <{OWL_SAMEAS}> ?o '

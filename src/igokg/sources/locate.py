@@ -24,7 +24,9 @@ class Location:
 
 
 _PREFIX_DECL = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>", re.I)
-_SUBJECT = re.compile(r"^([\w-]*):([\w.-]*[\w-])(?=[\s;,]|$)|^<([^>]+)>")
+# After a newline: the regex engine skips to each "\n" quickly, where "^" would make it try
+# every position. (The text is given a leading newline.)
+_SUBJECT = re.compile(r"\n(?:([\w-]*):([\w.-]*[\w-])(?=[\s;,]|$)|<([^>]+)>)", re.MULTILINE)
 
 
 @dataclass
@@ -39,17 +41,19 @@ class SubjectIndex:
         """Index one file: each subject at the start of a line maps to that line (first one wins)."""
         self.texts[rel] = text
         prefixes = {p: ns for p, ns in _PREFIX_DECL.findall(text)}
-        for n, line in enumerate(text.split("\n"), start=1):
-            m = _SUBJECT.match(line)
-            if not m:
-                continue
+        # One pass of the pattern over the text; line numbers by counting the newlines between hits.
+        line, at = 1, 0
+        text = "\n" + text
+        for m in _SUBJECT.finditer(text):
             if m.group(3):
                 iri = m.group(3)
             elif m.group(1) in prefixes:
                 iri = prefixes[m.group(1)] + m.group(2)
             else:
                 continue
-            self.subjects.setdefault(iri, Location(rel, n))
+            line += text.count("\n", at, m.start())
+            at = m.start()
+            self.subjects.setdefault(iri, Location(rel, line))
 
     def locate(self, iri: str, hint: str | None = None) -> Location | None:
         """Where a subject is written; with `hint` (a predicate or a literal), the line of it."""

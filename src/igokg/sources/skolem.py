@@ -43,18 +43,22 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
     """
     if b"_:" not in data:
         return data
-    outgoing: dict[bytes, list[tuple[bytes, bytes]]] = {}  # node -> (predicate, object)
+    # Per blank node: its `<predicate> object` parts (what its hash is taken over; a nested
+    # node's part is completed with that node's hash), its nested nodes, and its parent.
+    # Bytes, one object per line: at a million triples this is most of the loader's memory.
+    parts: dict[bytes, list[bytes]] = {}
+    nested: dict[bytes, list[tuple[bytes, bytes]]] = {}  # node -> (predicate, nested node)
     parents: dict[bytes, list[tuple[bytes, bool, bytes]]] = {}  # node -> (subject, subject is blank, predicate)
-    found = []  # (start, end, blank subject, predicate, object or None, IRI subject, blank object)
     for m in _BLANK_LINE.finditer(data):
         b, p, o, s, p2, ob = m.groups()
-        if b is not None:
-            outgoing.setdefault(b, []).append((p, o))
-            if o.startswith(b"_:"):
-                parents.setdefault(o[2:], []).append((b, True, p))
-        else:
+        if b is None:
             parents.setdefault(ob, []).append((s, False, p2))
-        found.append((m.start(), m.end(), b, p, o, s, p2, ob))
+        elif o.startswith(b"_:"):
+            nested.setdefault(b, []).append((p, o[2:]))
+            parents.setdefault(o[2:], []).append((b, True, p))
+            parts.setdefault(b, [])
+        else:
+            parts.setdefault(b, []).append(b"<" + p + b"> " + o)
 
     digests: dict[bytes, bytes] = {}
     names: dict[bytes, bytes] = {}
@@ -66,10 +70,11 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
             return d
         if b in seen:
             raise SourceError(rel, "a blank node refers to itself in a cycle", hint="give these nodes IRIs")
-        parts = [b"<" + p + b"> " + (digest(o[2:], seen + (b,)) if o.startswith(b"_:") else o)
-                 for p, o in outgoing.get(b, ())]
-        parts.sort()
-        d = digests[b] = hashlib.sha256(b"\n".join(parts)).hexdigest().encode()
+        mine = parts.get(b, [])
+        if b in nested:
+            mine = mine + [b"<" + p + b"> " + digest(c, seen + (b,)) for p, c in nested[b]]
+        mine.sort()
+        d = digests[b] = hashlib.sha256(b"\n".join(mine)).hexdigest().encode()
         return d
 
     def name(b: bytes) -> bytes:
@@ -81,7 +86,7 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
             n = names[b] = root_iri.encode() + digest(b)[:16]
             return n
         if len(up) != 1:
-            sample = next((o for _p, o in outgoing.get(b, ()) if o.startswith(b'"')), b"")
+            sample = next((x.split(b"> ", 1)[1] for x in parts.get(b, ()) if b'> "' in x), b"")
             shown = sample.decode("utf-8", "replace")
             where = f" (it holds {shown[:60]})" if sample else ""
             raise SourceError(
@@ -97,26 +102,34 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
         n = names[b] = parent_iri + (b"." if b"#" in parent_iri else b"#") + local + b"-" + digest(b)[:8]
         return n
 
-    for b in outgoing.keys() | parents.keys():
+    for b in parts.keys() | parents.keys():
         name(b)
     if len(set(names.values())) != len(names):
         raise SourceError(rel, "two blank nodes under the same subject have identical content", hint="remove the duplicate")
+    for table in (parts, nested, parents, digests):
+        table.clear()  # memory for the rewrite
     if blank:
         terms = {b: b"_:b" + hashlib.sha256(n).hexdigest()[:16].encode() for b, n in names.items()}
     else:
         terms = {b: b"<" + n + b">" for b, n in names.items()}
-    pieces = []
-    at = 0
-    for start, end, b, p, o, s, p2, ob in found:
-        pieces.append(data[at:start])
-        if b is not None:
-            obj = terms[o[2:]] if o.startswith(b"_:") else o
-            pieces.append(terms[b] + b" <" + p + b"> " + obj + b" .")
-        else:
-            pieces.append(b"<" + s + b"> <" + p2 + b"> " + terms[ob] + b" .")
-        at = end
-    pieces.append(data[at:])
-    return b"".join(pieces)
+
+    def renamed(m: re.Match) -> bytes:
+        b, p, o, s, p2, ob = m.groups()
+        if b is None:
+            return b"<" + s + b"> <" + p2 + b"> " + terms[ob] + b" ."
+        return terms[b] + b" <" + p + b"> " + (terms[o[2:]] if o.startswith(b"_:") else o) + b" ."
+
+    # In slices of whole lines: `sub` holds every piece of its output before joining them.
+    return b"".join(_BLANK_LINE.sub(renamed, chunk) for chunk in _slices(data))
+
+
+def _slices(data: bytes, size: int = 1 << 22):
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + size)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end]
+        start = end
 
 
 def skolemize(triples: Iterable[ox.Triple], rel: str, root_iri: str | None = None) -> list[ox.Triple]:

@@ -5,9 +5,11 @@ subject's rdf:type first, no blank nodes in the facts). pyoxigraph writes a trip
 is given, grouping consecutive triples of one subject (and predicate), so the order of the
 input makes the bytes of the output; the input's order is a function of the triples only.
 
-* Turtle: pyoxigraph's, with the project's prefixes that the text uses, declared in the
-  order of `namespaces.PREFIXES` (the serializer's own order of declarations is not
-  promised, so its header is replaced), and an optional comment header.
+* Turtle: pyoxigraph's, with the project's prefixes declared in the order of
+  `namespaces.PREFIXES` (the serializer's own order of declarations is not promised, so its
+  header is replaced), and an optional comment header. A small document declares the
+  prefixes it uses; the dump declares them all (finding the unused ones in a large text
+  means reading it once per prefix).
 * JSON-LD: pyoxigraph's expanded form (no @context: every IRI in full), one node per line.
   `context.jsonld` holds the project's prefixes for whoever wants to compact it.
 
@@ -64,17 +66,17 @@ class _SkipLines:
         self.fh.flush()
 
 
-def _write_turtle(nt: bytes, fh: BinaryIO, header: str) -> None:
-    prefixes = used_prefixes(nt)
+def _write_turtle(nt: bytes, fh: BinaryIO, header: str, all_prefixes: bool = False) -> None:
+    prefixes = dict(PREFIXES) if all_prefixes else used_prefixes(nt)
     if header:
         fh.write("".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()).encode())
     fh.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode() + b"\n")
     ox.serialize(_triples(nt), _SkipLines(fh, len(prefixes)), ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
-def write_turtle(nt: bytes, path: Path, header: str = "") -> None:
+def write_turtle(nt: bytes, path: Path, header: str = "", *, all_prefixes: bool = False) -> None:
     with Path(path).open("wb") as fh:
-        _write_turtle(nt, fh, header)
+        _write_turtle(nt, fh, header, all_prefixes)
 
 
 def turtle_bytes(nt: bytes, header: str = "") -> bytes:
