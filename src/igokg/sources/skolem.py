@@ -77,10 +77,15 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
         d = digests[b] = hashlib.sha256(b"\n".join(mine)).hexdigest().encode()
         return d
 
+    naming: set[bytes] = set()  # nodes whose parents are being named: a cycle if met again
+
     def name(b: bytes) -> bytes:
         n = names.get(b)
         if n is not None:
             return n
+        if b in naming:
+            raise SourceError(rel, "blank nodes refer to each other in a cycle", hint="give these nodes IRIs")
+        naming.add(b)
         up = parents.get(b, ())
         if not up and root_iri is not None:
             n = names[b] = root_iri.encode() + digest(b)[:16]

@@ -165,27 +165,42 @@ def check_references(sources: Sources) -> list[Finding]:
 
 
 def check_vocabulary(sources: Sources) -> list[Finding]:
-    """igo: classes and properties used in the facts are declared by the ontology."""
+    """igo: classes and properties used in the facts are declared by the ontology.
+
+    The terms used are found by SPARQL (distinct predicates and classes, in the store), so
+    the facts are not walked in Python; only an undeclared term's subjects are fetched.
+    """
     declared = {
         q.subject.value
-        for q in sources.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None)
-        if q.subject.value.startswith(IGO) and q.graph_name.value.endswith(tuple(sources.ontology_files))
+        for rel in sources.ontology_files
+        for q in sources.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, sources.graph_of(rel))
+        if q.subject.value.startswith(IGO)
     }
+    facts = " ".join(f"FROM <{sources.graph_of(rel).value}>" for rel in sources.fact_files)
+    used = sources.store.query(
+        f"""SELECT DISTINCT ?term {facts} WHERE {{
+              {{ SELECT DISTINCT ?term WHERE {{ ?s ?term ?o }} }} UNION {{ SELECT DISTINCT ?term WHERE {{ ?s a ?term }} }}
+              FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{IGO}"))
+            }}"""
+    )
+    undeclared = sorted(row["term"].value for row in used if row["term"].value not in declared)
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    for rel in sources.fact_files:
-        for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of(rel)):
-            terms = [q.predicate.value]
-            if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-                terms.append(q.object.value)
-            for term in terms:
-                if term.startswith(IGO) and term not in declared and (q.subject.value, term) not in seen:
-                    seen.add((q.subject.value, term))
-                    out.append(
-                        Finding(
-                            q.subject.value, "Violation", "check:declared-term",
-                            f"{compact(term)} is not a term of the ontology: check the spelling in ontology/igo.ttl",
-                            compact(term), "", str(sources.locate(q.subject.value, compact(term)) or ""),
-                        )
+    for term in undeclared:
+        node = ox.NamedNode(term)
+        for rel in sources.fact_files:
+            graph = sources.graph_of(rel)
+            subjects = [q.subject for q in sources.store.quads_for_pattern(None, node, None, graph)]
+            subjects += [q.subject for q in sources.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), node, graph)]
+            for subject in subjects:
+                if (subject.value, term) in seen:
+                    continue
+                seen.add((subject.value, term))
+                out.append(
+                    Finding(
+                        subject.value, "Violation", "check:declared-term",
+                        f"{compact(term)} is not a term of the ontology: check the spelling in ontology/igo.ttl",
+                        compact(term), "", str(sources.locate(subject.value, compact(term)) or ""),
                     )
+                )
     return out

@@ -7,7 +7,8 @@ the entity that holds it).
 
 Cheap in the common cases: an unchanged dump is recognised by its bytes; a changed one is
 merged line by line with the new text (both in canonical order), so memory stays that of
-the new text. A previous dump in another order (an older igokg) is compared as sets.
+the new text and the differences. A previous dump in another order (an older igokg) is
+sorted first.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections import Counter
 from pathlib import Path
 
 from igokg.namespaces import compact
-from igokg.rdf import canonical_key
 from igokg.release import CHANGES_NAME, DUMP_NAME, Written
 
 __all__ = ["changes_text", "write_changes"]
@@ -34,34 +34,54 @@ def _classes(text: bytes, own: dict[bytes, bytes], inline: dict[bytes, bytes]) -
         (own if subject == owner else inline).setdefault(owner, cls)
 
 
-def _diff(previous: Path, nt: bytes) -> tuple[list[bytes], list[bytes]]:
-    """Lines added and removed: a merge of two texts in canonical order, or set differences."""
-    new = nt.splitlines()
+def _lines(text: bytes):
+    """The lines of a text, one at a time (a million of them at once would double the memory)."""
+    at = 0
+    while at < len(text):
+        end = text.find(b"\n", at)
+        end = len(text) if end < 0 else end
+        if end > at:
+            yield text[at:end]
+        at = end + 1
+
+
+def _merge(old, new) -> tuple[list[bytes], list[bytes]]:
+    """Lines added and removed between two sorted, distinct sequences of lines."""
     added: list[bytes] = []
     removed: list[bytes] = []
-    with gzip.open(previous, "rb") as fh:
-        i, last = 0, b""
-        for raw in fh:
-            line = raw.rstrip(b"\n")
-            if not line:
-                continue
-            key = canonical_key(line)
-            if key < last:  # not in canonical order: an older writer
-                break
-            last = key
-            while i < len(new) and canonical_key(new[i]) < key:
-                added.append(new[i])
-                i += 1
-            if i < len(new) and new[i] == line:
-                i += 1
-            else:
-                removed.append(line)
+    mine = next(new, None)
+    for line in old:
+        while mine is not None and mine < line:
+            added.append(mine)
+            mine = next(new, None)
+        if mine == line:
+            mine = next(new, None)
         else:
-            return added + new[i:], removed
-    with gzip.open(previous, "rb") as fh:
-        old_lines = {raw.rstrip(b"\n") for raw in fh} - {b""}
-    new_lines = set(new)
-    return sorted(new_lines - old_lines), sorted(old_lines - new_lines)
+            removed.append(line)
+    while mine is not None:
+        added.append(mine)
+        mine = next(new, None)
+    return added, removed
+
+
+def _diff(previous: Path, nt: bytes) -> tuple[list[bytes], list[bytes]]:
+    """Lines added and removed: a merge of the previous dump, read as it is decompressed, with
+    the new text (both in canonical order); a previous dump in another order is sorted first."""
+    def old_lines():
+        with gzip.open(previous, "rb") as fh:
+            for raw in fh:
+                line = raw.rstrip(b"\n")
+                if line:
+                    yield line
+
+    last = b""
+    for line in old_lines():
+        if line < last:
+            break  # not in canonical order (an older igokg): sort it
+        last = line
+    else:
+        return _merge(old_lines(), _lines(nt))
+    return _merge(iter(sorted(set(old_lines()))), _lines(nt))
 
 
 def changes_text(previous: Path, nt: bytes, written: Path | None = None) -> str | None:
