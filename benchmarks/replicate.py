@@ -8,11 +8,14 @@ classes, properties, inline nodes, literal kinds and Turtle layout, in the same 
 Each copy of `data/*.ttl` and `seeds/sources.ttl` renames its entities, shifts its dates and
 cites copies of the source articles, re-hashed:
 
+* copy 0 is the real data itself, unchanged, so that the example queries (which ask about
+  the CSTO, the SCO, Russia…) have their real answers among the copies'.
 * states and intergovernmental organizations come from a pool (default 210 states and 534
   IGOs, the size of COW IGO v3), so that many copies share them: copy k maps the real states
   and IGOs onto pool members (k x their count, modulo the pool), and the panels, the matrix and
-  the timelines see a COW-sized membership table. The pool's descriptions are derived from
-  the real ones (label + number, invented QID) and written once (`data/pool.ttl`).
+  the timelines see a COW-sized membership table. The pool's first members are the real
+  states and IGOs; the others are derived from them (label + number, invented QID). All are
+  described once (`data/pool.ttl`).
 * topics (a concept scheme) are shared as they are; every other entity gets the suffix
   `-cNNNN`, blank nodes a per-copy label.
 * dates (xsd:date, gYearMonth, gYear) move back by (37 k mod 200) years, so that the copies
@@ -89,7 +92,8 @@ class Replicator:
 
     # ------------------------------------------------------------------ the pool
     def pool_iri(self, kind: str, n: int) -> str:
-        return f"{ID}{kind}-{n:03d}"
+        real = self.states if kind == "state" else self.igos
+        return real[n] if n < len(real) else f"{ID}{kind}-{n:03d}"
 
     def pool(self) -> list[ox.Triple]:
         """The pooled states and IGOs, each described after a real one (label + number)."""
@@ -100,7 +104,9 @@ class Replicator:
                 me = ox.NamedNode(self.pool_iri(kind, n))
                 for t in (t for ts in self.files.values() for t in ts if t.subject.value == model):
                     o = t.object
-                    if t.predicate.value == OWL_SAMEAS:
+                    if n < len(real):
+                        pass  # the real entity, as it is
+                    elif t.predicate.value == OWL_SAMEAS:
                         o = ox.NamedNode(WD + self.qid(f"{kind} {n}"))
                     elif t.predicate.value in LABELS and isinstance(o, ox.Literal):
                         o = ox.Literal(f"{o.value} {n}", language=o.language) if o.language else ox.Literal(f"{o.value} {n}")
@@ -113,8 +119,10 @@ class Replicator:
 
     # ------------------------------------------------------------------ one copy
     def copy(self, k: int) -> tuple[dict[str, list[ox.Triple]], dict[str, bytes]]:
-        """Copy k of every file (pooled and shared subjects left out), and its article copies."""
+        """Copy k of every file (pooled and shared subjects left out), and its article copies.
+        Copy 0 is the real data, its articles the real ones."""
         shift = (37 * k) % 200
+        suffix = f"-c{k:04d}" if k else ""
         pooled = {s: self.pool_iri("state", (k * len(self.states) + i) % self.pool_size["state"])
                   for i, s in enumerate(self.states)}
         pooled |= {g: self.pool_iri("igo", (k * len(self.igos) + i) % self.pool_size["igo"])
@@ -122,13 +130,15 @@ class Replicator:
         qids: dict[str, str] = {}
         articles = {}
         for name in self.articles:
-            data = (REPO / "seeds" / name).read_bytes() + f"\n[copy {k} of this article, for the benchmark]\n".encode()
-            articles[f"seeds/{name[:-4]}-c{k:04d}.txt"] = data
+            data = (REPO / "seeds" / name).read_bytes()
+            if k:
+                data += f"\n[copy {k} of this article, for the benchmark]\n".encode()
+            articles[f"seeds/{name[:-4]}{suffix}.txt"] = data
 
         def iri(value: str) -> str:
             if not value.startswith(ID) or value in self.shared:
                 return value
-            return pooled.get(value) or f"{value}-c{k:04d}"
+            return pooled.get(value) or f"{value}{suffix}"
 
         def term(t):
             if isinstance(t, ox.BlankNode):
@@ -144,14 +154,16 @@ class Replicator:
                 if t.subject.value in pooled or t.subject.value in self.shared:
                     continue
                 p, o = t.predicate.value, t.object
-                if p == OWL_SAMEAS and isinstance(o, ox.NamedNode) and o.value.startswith(WD):
+                if not k:
+                    pass  # the real data, as it is (its QIDs are in the real reference)
+                elif p == OWL_SAMEAS and isinstance(o, ox.NamedNode) and o.value.startswith(WD):
                     if o.value not in qids:
                         qids[o.value] = WD + self.qid(f"{o.value[len(WD):]} copy {k}")
                     o = ox.NamedNode(qids[o.value])
                 elif isinstance(o, ox.Literal) and o.datatype is not None and o.datatype.value in DATES:
                     o = ox.Literal(f"{int(o.value[:4]) - shift:04d}{o.value[4:]}", datatype=o.datatype)
                 elif p == IGO + "file":
-                    o = ox.Literal(f"{o.value[:-4]}-c{k:04d}.txt")
+                    o = ox.Literal(f"{o.value[:-4]}{suffix}.txt")
                 elif p == IGO + "sha256":
                     continue  # set below, from the copied article
                 mine.append(ox.Triple(term(t.subject), t.predicate, term(o)))
@@ -188,7 +200,7 @@ def replicate(out: Path, triples: int, states: int = 210, igos: int = 534) -> in
     r.qids.clear()
     pool = r.pool()  # again, so the pool's QIDs come first whatever was counted
     merged: dict[str, list[ox.Triple]] = {rel: [] for rel in r.files}
-    for k in range(1, copies + 1):
+    for k in range(copies):
         files, articles = r.copy(k)
         for rel, ts in files.items():
             merged[rel] += ts
@@ -200,7 +212,7 @@ def replicate(out: Path, triples: int, states: int = 210, igos: int = 534) -> in
     for rel, ts in sorted(merged.items()):
         (out / rel).write_bytes(_turtle(ts))
         count += len(ts)
-    rows = ["label\tkind\tid\tconfidence\tevidence"]
+    rows = (REPO / "seeds" / "reference" / "wikidata-ids.tsv").read_text(encoding="utf-8").rstrip("\n").split("\n")
     rows += [f"{label}\treplicated\t{q}\tconfirmed-2-sources\tinvented by benchmarks/replicate.py for a replicated entity"
              for label, q in r.qids]
     (out / "seeds" / "reference" / "wikidata-ids.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
