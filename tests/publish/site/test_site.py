@@ -9,6 +9,7 @@ bytes from two builds.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -22,7 +23,10 @@ import pytest
 from conftest import ROOT  # noqa: E402
 
 from igokg.project import Project
+from igokg.publish import build_release
 from igokg.publish.site import render_site
+from igokg.publish.writers.serialize import jsonld_bytes, turtle_bytes
+from igokg.rdf import sort_ntriples
 from igokg.release import Written
 from igokg.sources import load_sources
 
@@ -220,6 +224,17 @@ def test_entity_data_files_hold_the_entity_and_its_inline_nodes(site):
     jsonld = list(ox.parse((site / "id" / "founding-sco.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD))
     assert {q.triple for q in jsonld} == {q.triple for q in ttl}
     json.loads((site / "id" / "founding-sco.jsonld").read_text())
+
+
+def test_entity_data_files_are_the_dumps_lines_of_the_entity_in_the_dumps_style(tmp_path):
+    release = build_release(Project.discover(ROOT, env={"SOURCE_DATE_EPOCH": "1763856000"}, interactive=False)
+                            .with_out(tmp_path / "dist")).out
+    lines = gzip.decompress((release / "igokg.nt.gz").read_bytes()).splitlines(keepends=True)
+    for slug in ("founding-sco", "csto", "membership-sco-india", "source-000-xinhua"):
+        mine = b"".join(line for line in lines
+                        if line.startswith((f"<{ID}{slug}> ".encode(), f"<{ID}{slug}#".encode())))
+        assert (release / "id" / f"{slug}.ttl").read_bytes() == turtle_bytes(sort_ntriples(mine)), slug
+        assert (release / "id" / f"{slug}.jsonld").read_bytes() == jsonld_bytes(sort_ntriples(mine)), slug
 
 
 # --- pictures ---------------------------------------------------------------------------------

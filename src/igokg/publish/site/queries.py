@@ -64,8 +64,9 @@ def _media_type(name: str) -> str:
 NOT_DOWNLOADS = {"id", "static", "queries"}
 
 
-def _downloads(out: Path, written: list[Written]) -> list[dict]:
-    """Every file the release's other writers wrote (top level and their folders), hashed."""
+def _downloads(out: Path, written: list[Written], digest=None) -> list[dict]:
+    """Every file the release's other writers wrote (top level and their folders), hashed
+    (by `digest`, the build's cache of sha256s, when given)."""
     files = []
     for rel in sorted(w.path for w in written):
         p = out / rel
@@ -74,8 +75,9 @@ def _downloads(out: Path, written: list[Written]) -> list[dict]:
             continue
         if top.startswith("."):
             continue
-        data = p.read_bytes()
-        files.append({"name": rel, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+        size = p.stat().st_size
+        sha = digest(rel) if digest else hashlib.sha256(p.read_bytes()).hexdigest()
+        files.append({"name": rel, "size": size, "sha256": sha,
                       "media_type": _media_type(p.name), "note": DOWNLOAD_NOTES.get(rel) or DOWNLOAD_NOTES.get(top + "/", "")})
     files.sort(key=lambda f: ("/" in f["name"], f["name"]))
     return files

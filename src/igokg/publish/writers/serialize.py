@@ -66,12 +66,13 @@ class _SkipLines:
         self.fh.flush()
 
 
-def _write_turtle(nt: bytes, fh: BinaryIO, header: str, all_prefixes: bool = False) -> None:
+def _write_turtle(nt: bytes, fh: BinaryIO, header: str, all_prefixes: bool = False, triples=None) -> None:
     prefixes = dict(PREFIXES) if all_prefixes else used_prefixes(nt)
     if header:
         fh.write("".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()).encode())
     fh.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode() + b"\n")
-    ox.serialize(_triples(nt), _SkipLines(fh, len(prefixes)), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    source = _triples(nt) if triples is None else triples
+    ox.serialize(source, _SkipLines(fh, len(prefixes)), ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def write_turtle(nt: bytes, path: Path, header: str = "", *, all_prefixes: bool = False) -> None:
@@ -79,9 +80,11 @@ def write_turtle(nt: bytes, path: Path, header: str = "", *, all_prefixes: bool 
         _write_turtle(nt, fh, header, all_prefixes)
 
 
-def turtle_bytes(nt: bytes, header: str = "") -> bytes:
+def turtle_bytes(nt: bytes, header: str = "", triples: list[ox.Triple] | None = None) -> bytes:
+    """Turtle of a small graph; `triples`, when given, are those of `nt`, in the same order
+    (then they are not parsed again)."""
     buf = _Buffer()
-    _write_turtle(nt, buf, header)
+    _write_turtle(nt, buf, header, triples=triples)
     return buf.getvalue()
 
 
@@ -122,9 +125,9 @@ class _NodePerLine:
         self.pending = b""
 
 
-def _write_jsonld(nt: bytes, fh: BinaryIO) -> None:
+def _write_jsonld(nt: bytes, fh: BinaryIO, triples=None) -> None:
     sink = _NodePerLine(fh)
-    ox.serialize(_triples(nt), sink, ox.RdfFormat.JSON_LD)
+    ox.serialize(_triples(nt) if triples is None else triples, sink, ox.RdfFormat.JSON_LD)
     sink.close()
 
 
@@ -133,9 +136,10 @@ def write_jsonld(nt: bytes, path: Path) -> None:
         _write_jsonld(nt, fh)
 
 
-def jsonld_bytes(nt: bytes) -> bytes:
+def jsonld_bytes(nt: bytes, triples: list[ox.Triple] | None = None) -> bytes:
+    """JSON-LD of a small graph; `triples` as for `turtle_bytes`."""
     buf = _Buffer()
-    _write_jsonld(nt, buf)
+    _write_jsonld(nt, buf, triples=triples)
     return buf.getvalue()
 
 
