@@ -136,10 +136,14 @@ def fixture_site(tmp_path_factory) -> Path:
     (root / "sparql" / "cq99-federated.rq").write_text(
         "# Wikidata labels of the members (federated)\n# needs the internet\n"
         "SELECT ?x WHERE { SERVICE <https://query.wikidata.org/sparql> { ?x ?p ?o } }\n", encoding="utf-8")
+    (root / "sparql" / "cq50-many-rows.rq").write_text(
+        "# Every label\nSELECT ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }\n", encoding="utf-8")
     out = root / "dist"
     (out / "queries").mkdir(parents=True)
     (out / "queries" / "cq01-members.csv").write_text(
         "state\r\nhttps://w3id.org/igokg/id/armenia\r\nhttps://w3id.org/igokg/id/belarus\r\n", encoding="utf-8")
+    (out / "queries" / "cq50-many-rows.csv").write_text(
+        "label\r\n" + "".join(f"label {n}\r\n" for n in range(250)), encoding="utf-8")
     (out / "igokg.nt.gz").write_bytes(b"not really gzip, but bytes to count")
     before = [Written("igokg.nt.gz", "application/n-triples"), Written("queries/cq01-members.csv", "text/csv")]
     render_site(load_sources(Project.discover(root, env={})), out, before)
@@ -379,6 +383,14 @@ def test_queries_page_shows_results_and_marks_federated_queries(fixture_site):
     assert "not run at build time" in federated.text()
     assert not list(federated.iter("table"))
     assert "SERVICE <https://query.wikidata.org/sparql>" in federated.text()
+
+
+def test_queries_page_shows_the_first_rows_of_a_long_result_and_links_the_whole(fixture_site):
+    page = parse_html(fixture_site / "queries.html")
+    many = next(s for s in page.iter("section", class_="query") if s.attrs["id"] == "cq50-many-rows")
+    assert [td.text() for td in many.iter("td")] == [f"label {n}" for n in range(200)]
+    assert "250 rows; the first 200 are shown" in many.text()
+    assert any(a.attrs.get("href") == "queries/cq50-many-rows.csv" for a in many.iter("a"))
 
 
 def test_landing_page_lists_downloads_with_size_and_checksum(fixture_site):

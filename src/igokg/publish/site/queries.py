@@ -18,6 +18,11 @@ from igokg.release import Written
 from igokg.sources import Sources
 
 
+#: The rows of a query's result shown on queries.html; the CSV beside it has them all. (At a
+#: million triples a listing query returns 100,000 rows: a page of 100 MB is no page.)
+SHOWN_ROWS = 200
+
+
 def _queries(sources: Sources, out: Path, g: Graph, links: Links) -> list[dict]:
     folder = sources.project.sparql_dir
     result = []
@@ -28,9 +33,12 @@ def _queries(sources: Sources, out: Path, g: Graph, links: Links) -> list[dict]:
         csv_path = out / "queries" / f"{name}.csv"
         if csv_path.is_file():
             with csv_path.open(encoding="utf-8", newline="") as fh:
-                rows = list(csv.reader(fh))
-            if rows:
-                table = {"header": rows[0], "rows": [[_cell(c, g, links) for c in r] for r in rows[1:]]}
+                reader = csv.reader(fh)
+                header = next(reader, None)
+                shown = [r for _, r in zip(range(SHOWN_ROWS), reader)]
+                total = len(shown) + sum(1 for _ in reader)
+            if header is not None:
+                table = {"header": header, "rows": [[_cell(c, g, links) for c in r] for r in shown], "total": total}
         files = [f"queries/{name}{ext}" for ext in (".rq", ".csv", ".srj", ".nt") if (out / "queries" / f"{name}{ext}").is_file()]
         result.append({
             "name": name,
