@@ -357,7 +357,9 @@ def phase_spans(phases: list) -> list[tuple[str, float, float, int]]:
         if msg.startswith("checking"):
             return "own checks"
         if msg.startswith("swapping"):
-            return "checksums+swap"
+            return "swap"
+        if msg.startswith("checksumming"):
+            return "checksums"
         return msg.removeprefix("writing ").removesuffix("_dump")
 
     spans: list[list] = []

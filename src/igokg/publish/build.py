@@ -43,7 +43,7 @@ class Build:
     queries: dict[str, int | None] = field(default_factory=dict)  # example query -> rows (None: not run)
     changes: str | None = None
     _ntriples: bytes | None = None
-    _digests: dict[str, str] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)  # relative name -> sha256, as files are hashed
 
     @property
     def project(self) -> Project:
@@ -60,9 +60,9 @@ class Build:
     def sha256(self, rel: str) -> str:
         """The sha256 of a file written into the release, hashed once however often asked
         (VoID, SHA256SUMS and the site's downloads all list the dumps)."""
-        if rel not in self._digests:
-            self._digests[rel] = sha256_file(self.out / rel)
-        return self._digests[rel]
+        if rel not in self.digests:
+            self.digests[rel] = sha256_file(self.out / rel)
+        return self.digests[rel]
 
     def triple_count(self) -> int:
         """Distinct fact triples: the lines of `ntriples()`."""
@@ -121,6 +121,7 @@ def write_release(
             for writer in chosen:
                 say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
                 build.written.extend(writer(build))
+            say("checksumming")
             files = _checksums(build)
             say("swapping the release into place")
             swap_into_place(tmp, out)

@@ -109,8 +109,8 @@ def _write_data_files(g: Graph, iri: str, files) -> None:
     triples = _entity_triples(g, iri)
     nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     slug = _slug(iri)
-    files.add(f"id/{slug}.ttl", "text/turtle").write_bytes(turtle_bytes(nt, triples=triples))
-    files.add(f"id/{slug}.jsonld", "application/ld+json").write_bytes(jsonld_bytes(nt, triples=triples))
+    files.write(f"id/{slug}.ttl", "text/turtle", turtle_bytes(nt, triples=triples))
+    files.write(f"id/{slug}.jsonld", "application/ld+json", jsonld_bytes(nt, triples=triples))
 
 
 def _event_sentence(g: Graph, links: Links, iri: str) -> dict:

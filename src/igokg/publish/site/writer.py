@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -53,39 +54,46 @@ def _environment() -> Environment:
 
 
 class _Files:
-    """Writes the site's files and remembers each as `Written` (path, media type)."""
+    """Writes the site's files and remembers each as `Written` (path, media type), and its
+    sha256 in `digests` when given (a release lists every file in SHA256SUMS: hashing the bytes
+    in hand spares reading a hundred thousand files back)."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, digests: dict[str, str] | None = None) -> None:
         self.out = out
         self.written: list[Written] = []
+        self.digests = digests
         self._folders: set[Path] = set()
 
-    def add(self, rel: str, media_type: str) -> Path:
+    def write(self, rel: str, media_type: str, data: bytes) -> None:
         self.written.append(Written(rel, media_type))
         path = self.out / rel
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
-        return path
+        path.write_bytes(data)
+        if self.digests is not None:
+            self.digests[rel] = hashlib.sha256(data).hexdigest()
 
     def text(self, rel: str, text: str) -> None:
         media = {".html": "text/html", ".svg": "image/svg+xml"}[Path(rel).suffix]
-        self.add(rel, media).write_bytes(text.encode("utf-8"))
+        self.write(rel, media, text.encode("utf-8"))
 
 
 def write_site(build) -> list[Written]:
     """Release writer: the static site (see the package docstring for the files)."""
-    return render_site(build.sources, build.out, build.written, nt=build.ntriples(), digest=build.sha256)
+    return render_site(build.sources, build.out, build.written, nt=build.ntriples(), digest=build.sha256,
+                       digests=build.digests)
 
 
 def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: bytes | None = None,
-                digest: Callable[[str], str] | None = None) -> list[Written]:
+                digest: Callable[[str], str] | None = None, digests: dict[str, str] | None = None) -> list[Written]:
     """Write the static site into `out`; `before` is what the release holds already (the
-    downloads the landing page lists). `nt`: the facts as canonical N-Triples, and `digest`:
-    the sha256 of a file in `out`, when the caller has them already (a build does)."""
+    downloads the landing page lists). When the caller has them (a build does): `nt`, the facts
+    as canonical N-Triples; `digest`, the sha256 of a file already in `out`; `digests`, where to
+    put the sha256 of every file written here."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    files = _Files(out)
+    files = _Files(out, digests)
     _write = files.text
     project = sources.project
     g = _index(sources, nt)
@@ -167,5 +175,5 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
 
     # Style sheet.
     css = resources.files("igokg").joinpath("static/site.css").read_bytes()
-    files.add("static/site.css", "text/css").write_bytes(css)
+    files.write("static/site.css", "text/css", css)
     return files.written
