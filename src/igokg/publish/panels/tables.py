@@ -9,6 +9,7 @@ with the tables; the dyad table is output-sensitive (see `dyad_year`).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,7 +20,7 @@ __all__ = ["Panels", "DYAD_HEADER", "EVIDENCE_HEADER"]
 
 DYAD_HEADER = [
     "state_a", "state_b", "year", "state_a_qid", "state_b_qid", "cow_ccode_a", "cow_ccode_b",
-    "shared_count", "shared_igos", "undetermined_count", "undetermined_igos",
+    "shared_count", "shared_igos", "undetermined_count",
 ]
 EVIDENCE_HEADER = [
     "igo", "state", "year", "code", "basis", "membership", "role", "start_date", "end_date",
@@ -106,9 +107,11 @@ class Panels:
 
         The rows are found from the IGOs' members (each pair-year is reached through an IGO it
         shares), so the work and the file grow with the joint memberships the graph shows, not
-        with states x states x years x IGOs. `undetermined_igos` are the IGOs where one of the
-        pair is a full member and the graph codes nothing for the other (-9): the pair may share
-        them, the graph cannot tell.
+        with states x states x years x IGOs. `undetermined_count` counts the IGOs where one of
+        the pair is a full member and the graph codes nothing for the other (-9): the pair may
+        share them, the graph cannot tell. (Which IGOs they are is in `state_year`; listed on
+        every row, they made the file grow with the memberships of the two states, not with
+        what they share: ten times the size on data shaped like COW's.)
         """
         return DYAD_HEADER, self._dyads()
 
@@ -124,21 +127,32 @@ class Panels:
                     members.setdefault((i, y), []).append(s)
         for lst in members.values():
             lst.sort()
+        # The same sets as bits, for the undetermined count: one AND and a popcount per row.
+        full_bits = {k: sum(1 << i for i in v) for k, v in full.items()}
+        coded_bits = {k: sum(1 << i for i in v) for k, v in coded.items()}
         slugs = [i.slug for i in self.igos]
+        stride = self.years[-1] + 1  # an int key b * stride + y sorts as (b, y) and hashes faster
         for a, ea in enumerate(self.states):
-            shared: dict[tuple[int, int], list[int]] = {}
+            shared: dict[int, list[int]] = {}
+            get = shared.get
             for y in self.years:
                 for i in full.get((a, y), ()):  # in IGO order
-                    for b in members[i, y]:
-                        if b > a:
-                            shared.setdefault((b, y), []).append(i)
-            for (b, y), igos in sorted(shared.items()):
+                    ms = members[i, y]
+                    for b in ms[bisect_right(ms, a):]:
+                        key = b * stride + y
+                        lst = get(key)
+                        if lst is None:
+                            shared[key] = [i]
+                        else:
+                            lst.append(i)
+            for key in sorted(shared):
+                igos = shared[key]
+                b, y = divmod(key, stride)
                 eb = self.states[b]
-                fa, fb = full.get((a, y), ()), full.get((b, y), ())
-                ca, cb = coded.get((a, y), set()), coded.get((b, y), set())
-                unknown = sorted({i for i in fa if i not in cb} | {i for i in fb if i not in ca})
-                yield [ea.slug, eb.slug, str(y), ea.qid, eb.qid, "", "", str(len(igos)), ";".join(slugs[i] for i in igos),
-                       str(len(unknown)), ";".join(slugs[i] for i in unknown)]
+                unknown = ((full_bits[a, y] & ~coded_bits.get((b, y), 0)).bit_count()
+                           + (full_bits[b, y] & ~coded_bits.get((a, y), 0)).bit_count())
+                yield [ea.slug, eb.slug, str(y), ea.qid, eb.qid, "", "", str(len(igos)), ";".join([slugs[i] for i in igos]),
+                       str(unknown)]
 
     # Evidence ------------------------------------------------------------------------------
     @property

@@ -144,9 +144,8 @@ def _table_metadata(panels: Panels) -> dict[str, dict]:
         _column("shared_igos", "Slugs of those IGOs, sorted, separated by ';'.", separator=";"),
         _column("undetermined_count", "Number of IGOs where the pair may share full membership but the "
                 "graph cannot tell: one state is a full member (1) there and the graph has no code for the "
-                "other (-9).",
+                "other (-9). Which IGOs they are is in state_year.csv.",
                 {"base": "integer", "minimum": 0}, required=True),
-        _column("undetermined_igos", "Slugs of those IGOs, sorted, separated by ';'.", separator=";"),
     ]
     ev_cols = [
         _column("igo", "Slug of the IGO of the cell.", required=True, valueUrl=ID + "{igo}"),
