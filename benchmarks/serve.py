@@ -1,25 +1,29 @@
-"""Benchmark: igokg's endpoint vs rdflib-endpoint vs Oxigraph's server, same data, same load.
+"""Benchmark: igokg's endpoint vs Oxigraph server vs rdflib-endpoint, same data, same load, one run.
 
-    python benchmarks/serve.py [--triples 1000000] [--duration 3] [--concurrency 16]
+    python benchmarks/serve.py [--triples 100000] [--duration 2]
 
-For each data set (the seed release, and a generated graph of --triples triples) and
-each query (the CQ queries in `sparql/*.rq` without SERVICE, and one heavy aggregation),
-each server is put under the same bounded loopback load: `wrk` (Debian package) with
---concurrency open connections for --duration seconds, or a Python thread load
-generator when wrk is missing. Prints requests/s and p50/p99 latency, and ends with
+For each data set (the seed release, and a generated graph of --triples triples) and each
+query type (an entity lookup, members of an organization at a date, a join over posts,
+an aggregation over every predicate, a CONSTRUCT, an ASK), each server is put under the
+same loopback load with `wrk` (Debian package; a Python thread load generator when it is
+missing) at 1 and at 16 connections. igokg runs with `--no-cache` (every request runs its
+query: in real use every distinct query is a cache miss). Prints, per data set, query type
+and connection count, the requests/s of the three servers and the ratios side by side,
+and the CPU seconds each server process tree used during the run; then the fairness check
+of issue 15 (four clients loop the most expensive example query, a fifth runs small
+queries: its p99), and ends with
 
-    ratio igokg/rdflib-endpoint: X.X; igokg/oxigraph: Y.YY
+    min ratio igokg/oxigraph (no cache): X
+    geomean ratio igokg/rdflib-endpoint (no cache): Y
 
-— each ratio is the geometric mean, over the CQ queries of every data set, of the
-per-query throughput ratio, counting only the queries where both servers finished at
-least one request within the window (how many were left out is printed). The rows
-"igokg --no-cache" show the endpoint without its result cache (every request runs the
-query in a worker), with their own ratio line; the last line uses igokg as it ships
-(cache on).
+X is the smallest per-(data, type, connections) ratio; Y the geometric mean over the pairs
+both servers answered (a server that needed longer than --slow-limit for one answer is not
+put under load; such pairs are counted and left out rather than invented).
 
-rdflib-endpoint and oxigraph are not igokg dependencies: install them into any venv
-(`pip install rdflib-endpoint oxigraph`) and pass --rdflib-endpoint / --oxigraph, or let
-the script find them on PATH or in `.cache/bench-venv/bin`.
+rdflib-endpoint and oxigraph are not igokg dependencies: `pip install rdflib-endpoint
+oxigraph` into any venv and pass --rdflib-endpoint / --oxigraph, or let the script find
+them on PATH or in `.cache/bench-venv/bin`. The machine is shared: compare the columns
+of one run, not figures across runs.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.client
+import json
 import math
 import os
 import random
@@ -45,6 +50,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -226,7 +233,7 @@ def start_igokg(release: Path, workdir: Path, *extra: str) -> Server:
     t0 = time.monotonic()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.Popen([sys.executable, "-m", "igokg", "--root", str(ROOT), "serve", "--out", str(release),
-                             "--port", str(port), "--timeout", "60", *extra],
+                             "--port", str(port), *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     endpoint = f"http://127.0.0.1:{port}/sparql"
     wait_ready(proc, endpoint, 900)
@@ -289,37 +296,38 @@ class Measure:
     p99_ms: float
 
 
-def check_answer(endpoint: str, query: str, limit: float) -> int | None:
-    """One request first: it must succeed; the row count is compared across servers.
+def check_answer(endpoint: str, query: str, limit: float, accept: str = ACCEPT) -> int | None:
+    """One request first: it must succeed; the answer size is compared across servers.
 
-    None when the server needs longer than `limit` seconds for one answer: it is then
-    not put under load (its throughput is below 1/limit requests per second).
+    None when the server needs longer than `limit` seconds for one answer; a negative
+    HTTP status when it refuses the query.
     """
     url = endpoint + "?query=" + urllib.parse.quote(query)
     try:
-        r = urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": ACCEPT}), timeout=limit)
+        r = urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=limit)
     except TimeoutError:
         return None
     except urllib.error.HTTPError as exc:
-        return -exc.code  # the server refuses the query (e.g. syntax it does not support)
+        return -exc.code
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
             return None
         raise
     with r:
-        import json
-
-        data = json.loads(r.read())
+        body = r.read()
+    if accept != ACCEPT:
+        return len(list(ox.parse(body, format=ox.RdfFormat.TURTLE)))
+    data = json.loads(body)
     return len(data["results"]["bindings"]) if "results" in data else int(bool(data.get("boolean")))
 
 
 _WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
-def load_wrk(wrk: str, url: str, duration: float, concurrency: int) -> Measure:
+def load_wrk(wrk: str, url: str, duration: float, concurrency: int, accept: str = ACCEPT) -> Measure:
     out = subprocess.run(
         [wrk, f"-t{min(2, concurrency)}", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--timeout", "60s",
-         "--latency", "-H", f"Accept: {ACCEPT}", url],
+         "--latency", "-H", f"Accept: {accept}", url],
         capture_output=True, text=True, check=True,
     ).stdout
 
@@ -338,7 +346,7 @@ def load_wrk(wrk: str, url: str, duration: float, concurrency: int) -> Measure:
     return Measure(requests, errors, requests / max(1, round(duration)), latency("50"), latency("99"))
 
 
-def load_python(url: str, duration: float, concurrency: int) -> Measure:
+def load_python(url: str, duration: float, concurrency: int, accept: str = ACCEPT) -> Measure:
     parsed = urllib.parse.urlsplit(url)
     path = parsed.path + "?" + parsed.query
     latencies: list[float] = []
@@ -352,7 +360,7 @@ def load_python(url: str, duration: float, concurrency: int) -> Measure:
         while time.monotonic() < stop_at:
             t0 = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Accept": ACCEPT})
+                conn.request("GET", path, headers={"Accept": accept})
                 r = conn.getresponse()
                 r.read()
                 ok = r.status == 200
@@ -378,20 +386,109 @@ def load_python(url: str, duration: float, concurrency: int) -> Measure:
     return Measure(n, errors[0], n / duration, q(0.50), q(0.99))
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its living descendants, and their reaped children."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ppid = int(fields[1])
+        cpu = sum(int(x) for x in fields[11:15]) / tick  # utime, stime, cutime, cstime
+        stats[int(entry.name)] = (ppid, cpu)
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        if p in stats:
+            total += stats[p][1]
+        todo.extend(c for c, (pp, _) in stats.items() if pp == p)
+    return total
+
+
+# --------------------------------------------------------------------------- query types
+
+
+def query_types() -> dict[str, tuple[str, str]]:
+    """name -> (query, Accept): the kinds of request an endpoint of this graph answers."""
+    cq = cq_queries()
+    pick = lambda prefix, fallback: next((v for k, v in cq.items() if k.startswith(prefix)), fallback)  # noqa: E731
+    return {
+        "entity-lookup": (f"SELECT ?p ?o WHERE {{ <{ID}csto> ?p ?o }}", ACCEPT),
+        "members-at-date": (pick("cq01", FALLBACK_CQ["cq-members-of-csto"]), ACCEPT),
+        "join-posts": (pick("cq12", FALLBACK_CQ["cq-organizations-of-a-state"]), ACCEPT),
+        "aggregation": (HEAVY, ACCEPT),
+        "construct": (f"CONSTRUCT WHERE {{ <{ID}csto> ?p ?o }}", "text/turtle"),
+        "ask": (f"ASK {{ <{ID}csto> ?p ?o }}", ACCEPT),
+    }
+
+
+# --------------------------------------------------------------------------- fairness
+
+
+def fairness(endpoint: str, heavy: str, duration: float) -> tuple[int, int, int, float]:
+    """Four clients (127.0.0.2-5) loop `heavy`; a fifth (127.0.0.6) runs small queries.
+
+    Returns (heavy answers, small answers, small failures, small p99 in seconds).
+    """
+    parsed = urllib.parse.urlsplit(endpoint)
+    stop_at = time.monotonic() + duration
+    heavy_ok = [0]
+    small = [f"SELECT ?p ?o WHERE {{ <{ID}csto> ?p ?o }}", cq_queries().get("cq01-csto-members-2018-06",
+                                                                             FALLBACK_CQ["cq-members-of-csto"])]
+
+    def ask(source: str, text: str, timeout: float = 120) -> int:
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout, source_address=(source, 0))
+        try:
+            conn.request("GET", parsed.path + "?query=" + urllib.parse.quote(text), headers={"Accept": ACCEPT})
+            r = conn.getresponse()
+            r.read()
+            return r.status
+        except OSError:
+            return 0
+        finally:
+            conn.close()
+
+    def loop(i: int) -> None:
+        n = 0
+        while time.monotonic() < stop_at:
+            heavy_ok[0] += ask(f"127.0.0.{2 + i}", heavy + f" # {i}-{n}") == 200
+            n += 1
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(min(2.0, duration / 4))
+    times, failures, n = [], 0, 0
+    while time.monotonic() < stop_at:
+        t0 = time.perf_counter()
+        ok = ask("127.0.0.6", small[n % 2] + f" # {n}", timeout=30) == 200
+        times.append(time.perf_counter() - t0)
+        failures += not ok
+        n += 1
+    for t in threads:
+        t.join()
+    times.sort()
+    p99 = times[min(len(times) - 1, int(0.99 * len(times)))] if times else float("nan")
+    return heavy_ok[0], len(times), failures, p99
+
+
 # --------------------------------------------------------------------------- run
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--triples", type=int, default=1_000_000, help="size of the generated graph (0: seed only)")
-    ap.add_argument("--duration", type=float, default=3.0, help="seconds of load per server and query")
-    ap.add_argument("--concurrency", type=int, default=16, help="concurrent connections")
+    ap.add_argument("--triples", type=int, default=100_000, help="size of the generated graph (0: seed only)")
+    ap.add_argument("--duration", type=float, default=2.0, help="seconds of load per server, query type and connections")
+    ap.add_argument("--connections", default="1,16", help="connection counts (default: 1,16)")
     ap.add_argument("--oxigraph", help="oxigraph binary (PyPI oxigraph)")
     ap.add_argument("--rdflib-endpoint", dest="rdflib_endpoint", help="rdflib-endpoint binary (PyPI rdflib-endpoint)")
-    ap.add_argument("--no-rdflib-on-generated", action="store_true",
-                    help="skip rdflib-endpoint on the generated graph (it takes minutes to load)")
     ap.add_argument("--slow-limit", type=float, default=20.0,
-                    help="a server that needs longer than this (s) for one answer is not loaded; its req/s is < 1/limit")
+                    help="a server that needs longer than this (s) for one answer is not loaded")
+    ap.add_argument("--fairness-duration", type=float, default=10.0, help="seconds of the fairness check (0: skip)")
     ap.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk is there")
     args = ap.parse_args(argv)
 
@@ -402,18 +499,16 @@ def main(argv: list[str] | None = None) -> int:
         print("need oxigraph and rdflib-endpoint: pip install oxigraph rdflib-endpoint (any venv), "
               "then pass --oxigraph/--rdflib-endpoint", file=sys.stderr)
         return 2
-    queries = cq_queries()
-    all_queries = {**queries, "heavy-aggregation": HEAVY}
-    print(f"load: {'wrk' if wrk else 'python threads'}, {args.concurrency} connections, {args.duration:g} s per query; "
-          f"{len(queries)} CQ queries + 1 heavy aggregation; {os.cpu_count()} CPUs", flush=True)
+    conns = [int(c) for c in args.connections.split(",")]
+    types = query_types()
+    print(f"load: {'wrk' if wrk else 'python threads'}, {args.connections} connections, {args.duration:g} s each; "
+          f"{len(types)} query types; {os.cpu_count()} CPUs (shared with other work)", flush=True)
 
     tmp = Path(tempfile.mkdtemp(prefix="igokg-bench-serve-"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: stop servers, remove tmp
-    ratios_rdflib: list[float] = []
-    ratios_ox: list[float] = []
-    ratios_nocache: dict[str, list[float]] = {}
-    skipped: dict[str, int] = {}
-    rows: list[tuple] = []
+    rows: list[tuple[str, str, int, dict[str, Measure]]] = []
+    cpu: dict[tuple[str, str], float] = {}
+    fair: list[str] = []
     try:
         seed = seed_release(tmp / "seed" / "release")
         datasets = [("seed", seed)]
@@ -424,80 +519,82 @@ def main(argv: list[str] | None = None) -> int:
             datasets.append((f"generated-{args.triples // 1000}k", gen))
         for dname, release in datasets:
             work = release.parent
-            starters = [
-                ("igokg", lambda: start_igokg(release, work)),
-                ("igokg --no-cache", lambda: start_igokg(release, work, "--no-cache")),
-                ("oxigraph", lambda: start_oxigraph(oxigraph, release, work)),
-            ]
-            if not (args.no_rdflib_on_generated and dname != "seed"):
-                starters.append(("rdflib-endpoint", lambda: start_rdflib_endpoint(rdflib_ep, release, work)))
-            results: dict[str, dict[str, Measure]] = {}
-            answers: dict[str, dict[str, int]] = {}
+            results: dict[tuple[str, int], dict[str, Measure]] = {}
+            starters = [("igokg", lambda: start_igokg(release, work, "--no-cache")),
+                        ("oxigraph", lambda: start_oxigraph(oxigraph, release, work)),
+                        ("rdflib-endpoint", lambda: start_rdflib_endpoint(rdflib_ep, release, work))]
             for sname, start in starters:
                 server = start()
                 print(f"[{dname}] {sname}: ready in {server.load_seconds:.1f} s", flush=True)
+                cpu0 = tree_cpu(server.proc.pid)
                 try:
-                    for qname, text in all_queries.items():
-                        count = check_answer(server.endpoint, text, args.slow_limit)
-                        if count is None:
-                            m = Measure(0, 0, 0.0, float("nan"), float("nan"))
-                            results.setdefault(sname, {})[qname] = m
-                            rows.append((dname, qname, sname, m))
-                            print(f"  {qname:<40} {sname:<18} one answer took > {args.slow_limit:g} s: not loaded", flush=True)
-                            # (not restarted: rdflib-endpoint reloads a big graph for minutes; the
-                            # query it still works on only slows it further)
-                            continue
-                        if count < 0:
-                            m = Measure(0, 1, float("nan"), float("nan"), float("nan"))
-                            results.setdefault(sname, {})[qname] = m
-                            rows.append((dname, qname, sname, m))
-                            print(f"  {qname:<40} {sname:<18} refused the query (HTTP {-count}): not loaded", flush=True)
-                            continue
-                        answers.setdefault(qname, {})[sname] = count
-                        url = server.endpoint + "?query=" + urllib.parse.quote(text)
-                        m = load_wrk(wrk, url, args.duration, args.concurrency) if wrk else load_python(url, args.duration, args.concurrency)
-                        results.setdefault(sname, {})[qname] = m
-                        rows.append((dname, qname, sname, m))
-                        print(f"  {qname:<40} {sname:<18} {m.rps:>9.1f} req/s  p50 {m.p50_ms:>8.2f} ms  p99 {m.p99_ms:>8.2f} ms"
-                              f"  errors {m.errors}", flush=True)
+                    for tname, (text, accept) in types.items():
+                        count = check_answer(server.endpoint, text, args.slow_limit, accept)
+                        for c in conns:
+                            if count is None or count < 0:
+                                m = Measure(0, 1 if count else 0, float("nan"), float("nan"), float("nan"))
+                            else:
+                                url = server.endpoint + "?query=" + urllib.parse.quote(text)
+                                m = (load_wrk(wrk, url, args.duration, c, accept) if wrk
+                                     else load_python(url, args.duration, c, accept))
+                            results.setdefault((tname, c), {})[sname] = m
+                            print(f"  {tname:<16} c={c:<3} {sname:<16} {m.rps:>9.1f} req/s  p99 {m.p99_ms:>8.2f} ms"
+                                  f"  errors {m.errors}" + ("" if count is None or count >= 0 else f" (HTTP {-count})")
+                                  + (" (slower than the limit)" if count is None else ""), flush=True)
+                    cpu[(dname, sname)] = tree_cpu(server.proc.pid) - cpu0
+                    if sname == "igokg" and args.fairness_duration > 0:
+                        heavy_name, heavy_text = slowest_example(server.endpoint, args.slow_limit)
+                        h, n, f, p99 = fairness(server.endpoint, heavy_text, args.fairness_duration)
+                        fair.append(f"{dname:<16} 4 clients loop {heavy_name} ({h} answers); a fifth ran {n} small "
+                                    f"queries, {f} failed, p99 {p99 * 1000:.0f} ms (goal < 1000 ms)")
+                        print("  fairness: " + fair[-1], flush=True)
                 finally:
                     stop(server)
-            for qname, per in answers.items():
-                if len(set(per.values())) > 1:
-                    print(f"  warning: {qname}: servers disagree on the row count: {per}", flush=True)
-            # A ratio counts only where both servers finished requests within the window: a
-            # query one of them could not answer in time would make any number up.
-            def rps(server: str, qname: str) -> float:
-                m = results.get(server, {}).get(qname)
-                return m.rps if m is not None and m.requests > 0 else float("nan")
-
-            for qname in queries:
-                for other, bucket in (("rdflib-endpoint", ratios_rdflib), ("oxigraph", ratios_ox)):
-                    mine, theirs = rps("igokg", qname), rps(other, qname)
-                    if math.isnan(mine) or math.isnan(theirs):
-                        skipped[other] = skipped.get(other, 0) + 1
-                        continue
-                    bucket.append(mine / theirs)
-                    uncached = rps("igokg --no-cache", qname)
-                    if not math.isnan(uncached):
-                        ratios_nocache.setdefault(other, []).append(uncached / theirs)
+            for (tname, c), per in results.items():
+                rows.append((dname, tname, c, per))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     print()
-    print(f"{'data':<16} {'query':<40} {'server':<18} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7}")
-    for dname, qname, sname, m in rows:
-        rps = (f"{m.rps:>10.1f}" if m.requests else f"{'refused':>10}" if math.isnan(m.rps)
-               else f"{'<' + format(1 / args.slow_limit, '.2f'):>10}")
-        print(f"{dname:<16} {qname:<40} {sname:<18} {rps} {m.p50_ms:>9.2f} {m.p99_ms:>9.2f} {m.errors:>7}")
-    gm = lambda xs: math.exp(statistics.fmean(math.log(x) for x in xs)) if xs else float("nan")  # noqa: E731
+    hdr = (f"{'data':<16} {'query type':<16} {'conn':>4} {'igokg':>9} {'oxigraph':>9} {'rdflib-ep':>9} "
+           f"{'igokg/ox':>9} {'igokg/rdflib':>12} {'p99 igokg':>10} {'p99 ox':>8}")
+    print(hdr)
+    ox_ratios, rdf_ratios, left_out = [], [], 0
+    for dname, tname, c, per in rows:
+        mine, oxi, rdf = per.get("igokg"), per.get("oxigraph"), per.get("rdflib-endpoint")
+        r_ox = mine.rps / oxi.rps if mine and oxi and mine.requests and oxi.requests else float("nan")
+        r_rdf = mine.rps / rdf.rps if mine and rdf and mine.requests and rdf.requests else float("nan")
+        if not math.isnan(r_ox):
+            ox_ratios.append(r_ox)
+        if not math.isnan(r_rdf):
+            rdf_ratios.append(r_rdf)
+        else:
+            left_out += 1
+        fmt = lambda m: f"{m.rps:>9.1f}" if m and m.requests else f"{'—':>9}"  # noqa: E731
+        print(f"{dname:<16} {tname:<16} {c:>4} {fmt(mine)} {fmt(oxi)} {fmt(rdf)} {r_ox:>9.2f} {r_rdf:>12.1f} "
+              f"{mine.p99_ms if mine else float('nan'):>10.2f} {oxi.p99_ms if oxi else float('nan'):>8.2f}")
     print()
-    print(f"CQ pairs compared: rdflib-endpoint {len(ratios_rdflib)}, oxigraph {len(ratios_ox)} "
-          f"(left out, one side finished no request in time: {skipped or 'none'})")
-    print(f"without the result cache: igokg/rdflib-endpoint {gm(ratios_nocache.get('rdflib-endpoint', [])):.1f}; "
-          f"igokg/oxigraph {gm(ratios_nocache.get('oxigraph', [])):.2f}")
-    print(f"ratio igokg/rdflib-endpoint: {gm(ratios_rdflib):.1f}; igokg/oxigraph: {gm(ratios_ox):.2f}")
+    for (dname, sname), seconds in cpu.items():
+        print(f"CPU seconds during the load, {dname:<16} {sname:<16} {seconds:8.1f}")
+    for line in fair:
+        print("fairness: " + line)
+    gm = lambda xs: math.exp(statistics.fmean(math.log(x) for x in xs)) if xs else float("nan")  # noqa: E731
+    print(f"pairs left out of the rdflib-endpoint ratio (it answered no request in time): {left_out}")
+    print(f"min ratio igokg/oxigraph (no cache): {min(ox_ratios) if ox_ratios else float('nan'):.2f}")
+    print(f"geomean ratio igokg/rdflib-endpoint (no cache): {gm(rdf_ratios):.1f}")
     return 0
+
+
+def slowest_example(endpoint: str, limit: float) -> tuple[str, str]:
+    """The example query (sparql/cq*.rq) that takes igokg longest to answer once."""
+    best = ("heavy-aggregation", HEAVY, 0.0)
+    for name, text in cq_queries().items():
+        t0 = time.perf_counter()
+        count = check_answer(endpoint, text, limit)
+        took = time.perf_counter() - t0
+        if count is not None and count >= 0 and took > best[2]:
+            best = (name, text, took)
+    return best[0], best[1]
 
 
 if __name__ == "__main__":

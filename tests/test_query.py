@@ -10,7 +10,7 @@ import pytest
 
 from igokg.cli import main
 from igokg.errors import QueryError
-from igokg.query import query_title, read_query, render, run_query, uses_service
+from igokg.query import query_title, read_query, render, run_query, service_endpoints, uses_service
 
 MEMBERS = """PREFIX igo: <https://w3id.org/igokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -72,3 +72,30 @@ def test_query_file_is_read_and_titled(tmp_path):
     assert not uses_service(text)
     assert uses_service("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }")
     assert not uses_service("# SERVICE in a comment\nSELECT * WHERE { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize("text, endpoints", [
+    # a `#` inside an IRI or a string hides nothing
+    ("SELECT * { ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ?o . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+     ["http://127.0.0.1:9/"]),
+    ('SELECT * { ?s ?p "a # b" . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }', ["http://127.0.0.1:9/"]),
+    ("select * { service <http://127.0.0.1:9/> { ?s ?p ?o } }", ["http://127.0.0.1:9/"]),
+    ("SELECT * { { SELECT ?s { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } } }", ["http://127.0.0.1:9/"]),
+    ("SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } } }", ["http://127.0.0.1:9/"]),
+    ("SELECT * { ?s ?p ?o OPTIONAL { SERVICE ?endpoint { ?s ?p ?o } } }", [None]),
+    ("SELECT * { { ?s ?p ?o } UNION { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } }", ["http://127.0.0.1:9/"]),
+    ("PREFIX e: <http://127.0.0.1:9/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }", ["http://127.0.0.1:9/sparql"]),
+    ("BASE <http://127.0.0.1:9/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }", ["http://127.0.0.1:9/sparql"]),
+    ("SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", ["http://127.0.0.1:9/"]),
+    # the word alone federates nothing
+    ("SELECT ?service WHERE { ?service ?p 'SERVICE <http://a/> {}' } # SERVICE <http://b/>", []),
+    ("PREFIX service: <http://a/> SELECT * { ?s service:x <http://a/SERVICE> }", []),
+])
+def test_service_is_found_on_the_parsed_query_wherever_it_stands(text, endpoints):
+    assert service_endpoints(text) == endpoints
+    assert uses_service(text) == bool(endpoints)
+
+
+def test_a_malformed_query_with_a_bare_service_counts_as_federated():
+    assert uses_service("SELECT * { ?s ?p ?o . SERVICE")
+    assert not uses_service("SELECT ?service { ?service ?p ")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from igokg import __version__
-from igokg.errors import IgokgError, PublishError
+from igokg.errors import IgokgError, PublishError, ServeError, Terminated, explain_os_error
 from igokg.progress import progress_reporter
 from igokg.project import Project, resolve_settings
 from igokg.report import ValidationFailed
@@ -144,9 +144,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     project = _project(args).with_out(args.out)
     settings = ServeSettings(host=args.host, port=args.port, timeout=args.timeout,
-                             allow_service=args.allow_service,
+                             service_endpoints=tuple(args.allow_service or ()),
                              **({"workers": args.workers} if args.workers else {}),
+                             **({"per_client": args.per_client} if args.per_client else {}),
+                             **({"queue": args.queue} if args.queue is not None else {}),
                              **({"cache_bytes": 0} if args.no_cache else {}))
+    if not 0 <= args.port <= 65535:  # before any build: the answer is the same either way
+        raise ServeError(f"--port {args.port} is not a port number: use 1-65535 (or 0 for any free port)")
     with progress_reporter(project.show_progress) as say:
         release = ensure_release(project, say)
     app = create_app(release, settings)
@@ -164,11 +168,17 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p.add_argument("--out", metavar="DIR", help="release folder to serve (default: dist/; built first when missing)")
-    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="time limit per query (default: 5)")
-    p.add_argument("--workers", type=int, default=0, metavar="N", help="query worker processes (default: CPUs, at least 2)")
+    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+                   help="run-time limit per query; waiting in the queue does not count (default: 5)")
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="serving processes (default: CPUs, at least 2)")
+    p.add_argument("--per-client", type=int, default=0, metavar="N",
+                   help="queries one client (IP) may run at once, per process (default: 2)")
+    p.add_argument("--queue", type=int, default=None, metavar="N",
+                   help="queries that may wait for a slot, per process; past it 503 + Retry-After (default: 64)")
     p.add_argument("--no-cache", action="store_true", help="do not cache query results")
-    p.add_argument("--allow-service", action="store_true",
-                   help="allow federated queries (SERVICE): the server then fetches URLs that clients name")
+    p.add_argument("--allow-service", action="append", metavar="ENDPOINT",
+                   help="let SERVICE (federated queries) call this endpoint; repeatable. Without it every SERVICE "
+                        "is refused: the server would fetch URLs that clients name")
     p.set_defaults(func=cmd_serve)
 
 
@@ -181,7 +191,8 @@ def _wikidata_client(args: argparse.Namespace, project: Project):
     from igokg.wikidata import WikidataClient
 
     cache = None if args.no_cache else project.cache_dir / "wikidata"
-    return WikidataClient(endpoint=args.endpoint, cache_dir=cache, refresh=args.refresh, timeout=args.timeout)
+    return WikidataClient(endpoint=args.endpoint, cache_dir=cache, refresh=args.refresh, timeout=args.timeout,
+                          contact=project.settings.wikidata_contact)
 
 
 def cmd_wikidata(args: argparse.Namespace) -> int:
@@ -240,7 +251,7 @@ def register_wikidata(sub: argparse._SubParsersAction) -> None:
         formats = ("table", "csv", "json", "qs") if name == "quickstatements" else ("table", "csv", "json")
         q.add_argument("--format", choices=formats, default=None, help="output on the terminal (default: " + ("qs, the commands" if name == "quickstatements" else "table") + ")")
         q.add_argument("--out", metavar="DIR", help=f"also write {name}.csv and {name}.json" + (" and quickstatements.txt" if name == "quickstatements" else "") + " into DIR")
-        q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per request (default: 60)")
+        q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="the most a request may take, in all (default: 60)")
         cache = q.add_mutually_exclusive_group()
         cache.add_argument("--no-cache", action="store_true", help="neither read nor write the answer cache (.cache/wikidata)")
         cache.add_argument("--refresh", action="store_true", help="ask the service again and replace the cached answers")
@@ -308,12 +319,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("igokg: interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"igokg: stopped by signal {exc.signum}; what was half-written was removed", file=sys.stderr)
+        return 128 + exc.signum
     except BrokenPipeError:  # `igokg query ... | head`
         try:
             sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - silence the flush at exit
         except OSError:
             pass
         return 0
+    except OSError as exc:  # the library names its own files; this is the net for what it did not foresee
+        print(f"igokg: {explain_os_error(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -208,7 +208,7 @@ def test_cors_is_open_and_preflight_answers(server):
     status, headers, _ = request(server, "OPTIONS", "/sparql", {
         "Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type"})
-    assert status == 204
+    assert status in (200, 204)
     assert "POST" in headers["access-control-allow-methods"]
     assert "content-type" in headers["access-control-allow-headers"].lower()
 

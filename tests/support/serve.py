@@ -57,10 +57,10 @@ class Served:
         return self.url + "/sparql"
 
 
-def start_server(release: Path, *args: str, wait: float = 60.0) -> Served:
+def start_server(release: Path, *args: str, wait: float = 60.0, env: dict[str, str] | None = None) -> Served:
     """`python -m igokg serve` for real, in a subprocess; returns once it answers."""
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, **(env or {}), PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.Popen(
         [sys.executable, "-m", "igokg", "--root", str(ROOT), "serve", "--out", str(release), "--port", str(port), *args],
         stdout=subprocess.PIPE,

@@ -1,38 +1,40 @@
 """Stage: serve. The release on the web: SPARQL endpoint, cool URIs, downloads, site.
 
 Input: a release folder (what `igokg build` writes: `igokg.nt.gz`, `ontology.ttl`, the
-static site pages, the dumps). Output: one HTTP server process that
+static site pages and entity documents, the dumps). Output: an HTTP server that
 
 * answers the SPARQL 1.1 Protocol at `/sparql` (GET, POST form, POST
   `application/sparql-query`), results by `Accept`; a browser gets a query editor;
 * resolves the entity IRIs `/id/<slug>` and the ontology IRI `/ontology` by content
-  negotiation (303 to `.html`, `.ttl`, `.jsonld`, `.nt`, `.rdf`);
+  negotiation (303 to the release's `.html`, `.ttl`, `.jsonld` files, or `.nt`, `.rdf`);
 * serves the release files with media types, ETag / Last-Modified (304) and gzip.
 
-Design (measured; see docs/serve.md). The HTTP front is one asyncio process (uvicorn with
-httptools and uvloop): it parses requests, negotiates formats, serves files and keeps a
-cache of query results (the store is read-only, so a result never goes stale). Queries
-run in a small pool of worker *processes* that open the same on-disk store read-only:
-pyoxigraph cannot cancel a running query, but a process can be killed. A query that
-outlives the time limit gets a 503 with a message, its worker is killed and replaced
-(opening a read-only store takes milliseconds, so the pool is whole again at once).
+Design (measured; see docs/serve.md): a supervisor and N serving processes sharing one
+socket; each runs uvicorn, answers queries in-process on threads (pyoxigraph releases the
+GIL), admits them fairly per client, and is replaced when a query outlives the limit.
 
-    app        the ASGI application: routing, SPARQL protocol, cool URIs, entry points
+    app        the ASGI application: Starlette routes for pages, entities and files
+    sparql     the SPARQL protocol at /sparql (a plain ASGI callable: the hot path)
+    execute    queries on threads, time limit, runaway handling
+    admission  slots, per-client limits, the bounded queue, Retry-After
+    answer     one query: federation check, evaluation, serialization within a cap
     negotiate  media types and content negotiation
-    files      release files: media types, ETags, conditional requests, safe paths
-    pool       query worker processes, killed at the time limit
-    answer     what a worker does with one request
+    files      release files (StaticFiles): ETags from SHA256SUMS, base-IRI links, safe paths
+    headers    security headers and the Content-Security-Policy
     cache      query results kept in memory
-    store      the release loaded into an on-disk store
+    store      the release loaded into an on-disk store; scratch folders and their clean-up
+    protocol   uvicorn's HTTP protocol with a deadline for request headers
+    server     the supervisor and its serving processes
     settings   limits and switches
 
 `serve` takes a release folder and never builds one: `igokg serve` builds first when the
 folder is missing (that is the CLI's decision, not this package's).
 """
 
-from igokg.serve.app import SparqlApp, create_app, run_server
+from igokg.serve.app import ServeApp, create_app
 from igokg.serve.negotiate import negotiate
+from igokg.serve.server import run_server
 from igokg.serve.settings import ServeSettings
 from igokg.serve.store import load_release_store
 
-__all__ = ["ServeSettings", "SparqlApp", "create_app", "run_server", "negotiate", "load_release_store"]
+__all__ = ["ServeSettings", "ServeApp", "create_app", "run_server", "negotiate", "load_release_store"]

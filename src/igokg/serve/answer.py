@@ -1,10 +1,17 @@
-"""What a query worker does with one request: run it on the store, serialize within a size cap."""
+"""One query on the store, on a worker thread: federation checked, run, serialized within a size cap.
+
+Input: the store, a request tuple (`("query", text, result media, graph media)` or
+`("describe", iri, media)`), the limits. Output: (status, content type, body).
+pyoxigraph releases the GIL while it evaluates and serializes, so these run on threads
+beside the event loop.
+"""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
 from igokg.namespaces import PREFIXES
+from igokg.query import service_endpoints
 from igokg.serve.negotiate import GRAPH_FORMATS, RESULT_FORMATS
 
 
@@ -58,12 +65,15 @@ def _serialize_graph(triples, media: str, limit: int) -> bytes:
     return w.getvalue()
 
 
-def _answer(store: ox.Store, msg: tuple, max_result: int) -> tuple[int, str, bytes]:
-    """One request in a worker: (status, content type, body)."""
+def answer(store: ox.Store, msg: tuple, max_result: int, allowed: tuple[str, ...] = ()) -> tuple[int, str, bytes]:
+    """One request: (status, content type, body)."""
     op = msg[0]
     try:
         if op == "query":
             _, text, result_media, graph_media = msg
+            refused = _federation_refused(text, allowed)
+            if refused:
+                return 400, "text/plain; charset=utf-8", refused.encode()
             try:
                 result = store.query(text)
             except SyntaxError as exc:
@@ -90,6 +100,24 @@ def _answer(store: ox.Store, msg: tuple, max_result: int) -> tuple[int, str, byt
         ).encode()
     except OSError as exc:  # a store read error, or a query evaluation error
         return 500, "text/plain; charset=utf-8", f"query failed: {exc}\n".encode()
+    except (RuntimeError, ValueError) as exc:  # an evaluation error of this query
+        return 400, "text/plain; charset=utf-8", f"query failed: {exc}\n".encode()
+
+
+def _federation_refused(text: str, allowed: tuple[str, ...]) -> str | None:
+    """Why the query may not run here, if it calls an endpoint not on the allow-list."""
+    endpoints = service_endpoints(text)
+    if not endpoints:
+        return None
+    if not allowed:
+        return ("SERVICE (federated query) is disabled on this endpoint: it would make the server fetch other URLs; "
+                "run the query locally with igokg query, or start igokg serve --allow-service ENDPOINT\n")
+    bad = [e for e in endpoints if e not in allowed]
+    if not bad:
+        return None
+    named = ", ".join("a variable endpoint" if e is None else f"<{e}>" for e in dict.fromkeys(bad))
+    return (f"SERVICE to {named} is not allowed here: this server calls only " + ", ".join(f"<{e}>" for e in allowed)
+            + " (igokg serve --allow-service ENDPOINT adds one)\n")
 
 
 def _not_acceptable(kind: str) -> str:

@@ -58,9 +58,9 @@ CELL_RULES: tuple[str, ...] = (
     "or on a day covers that whole year.",
     "A membership with igo:startDate S and igo:endDate E covers the years S to E.",
     "A membership with igo:startDate S and no igo:endDate covers the years from S up to the "
-    "evidence horizon: the latest year of any membership evidence in the graph (start, end or "
-    "attestation date). No source in the graph says such a membership ended; after the horizon "
-    "the graph knows nothing, so later years (with --to) are -9.",
+    "latest year in which one of its attestations dates it (igo:attestedAt), or S alone if none "
+    "is later: between the start and that attestation it held, since no source says it broke "
+    "off; after it no source says it still held, so later years are -9, not 1.",
     "A membership with igo:endDate E and no igo:startDate covers the year E and the years of its "
     "dated attestations; earlier years without an attestation are -9, because the graph does not "
     "say when it began.",
@@ -174,13 +174,17 @@ def _year(value: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def coverage(m: _Membership, horizon: int) -> tuple[dict[int, str], int | None]:
+def coverage(m: _Membership) -> tuple[dict[int, str], int | None]:
     """Years the membership covers, each with its basis; and the year from which it is over."""
     start, end = _year(m.start), _year(m.end)
     attested = {a.year for a in m.attestations if a.year is not None}
     years: dict[int, str] = {}
     if start is not None:
-        last = end if end is not None else horizon
+        # Without an end, the period runs to the last year a source attests the membership in:
+        # between a start and a later attestation it held (no source says it broke off), after
+        # the last attestation no source says it still did (India in the SCO: started 2017,
+        # attested 2018 and 2020, so 2021 and 2022 are missing, not member).
+        last = end if end is not None else max([start, *attested])
         for y in range(start, last + 1):
             years[y] = "period"
     elif end is not None:
@@ -198,7 +202,7 @@ def claims(memberships: list[_Membership], lo: int, hi: int, horizon: int | None
         code = m.code
         if code is None:
             continue
-        covered, over_from = coverage(m, until)
+        covered, over_from = coverage(m)
         for y, basis in covered.items():
             if lo <= y <= hi:
                 out.setdefault(y, []).append((code, basis, m))
