@@ -28,10 +28,8 @@ def turtle_to_ntriples(data: bytes, shown: str) -> bytes:
     """The triples of Turtle `data` as N-Triples text (in parse order, literals as written)."""
     try:
         return ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=None), format=ox.RdfFormat.N_TRIPLES)
-    except SyntaxError as exc:
-        raise _syntax_error(exc, shown) from None
-    except ValueError as exc:  # e.g. invalid UTF-8
-        raise SourceError(shown, str(exc), hint="the file must be UTF-8 Turtle") from None
+    except (SyntaxError, ValueError, MemoryError) as exc:
+        raise _source_error(exc, shown, data) from None
 
 
 def parse_turtle(path: Path, display: str | None = None) -> list[ox.Triple]:
@@ -40,13 +38,18 @@ def parse_turtle(path: Path, display: str | None = None) -> list[ox.Triple]:
     data = read_source(path, shown)
     try:
         return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=None)]
-    except SyntaxError as exc:
-        raise _syntax_error(exc, shown) from None
-    except ValueError as exc:  # e.g. invalid UTF-8
-        raise SourceError(shown, str(exc), hint="the file must be UTF-8 Turtle") from None
-    except MemoryError as exc:  # "Reached the buffer maximal size": one token over the parser's limit
-        raise SourceError(shown, f"a literal or IRI is too long for the parser ({exc})", _long_line(data),
-                          hint="keep long texts in a file of their own and cite it") from None
+    except (SyntaxError, ValueError, MemoryError) as exc:
+        raise _source_error(exc, shown, data) from None
+
+
+def _source_error(exc: Exception, shown: str, data: bytes) -> SourceError:
+    """What the parser raised, as a `SourceError` naming the file (and line and column)."""
+    if isinstance(exc, SyntaxError):
+        return _syntax_error(exc, shown)
+    if isinstance(exc, MemoryError):  # "Reached the buffer maximal size": one token over the parser's limit
+        return SourceError(shown, f"a literal or IRI is too long for the parser ({exc})", _long_line(data),
+                           hint="keep long texts in a file of their own and cite it")
+    return SourceError(shown, str(exc), hint="the file must be UTF-8 Turtle")  # e.g. invalid UTF-8
 
 
 def _long_line(data: bytes, limit: int = 1 << 24) -> int | None:
