@@ -238,18 +238,26 @@ def _index(sources: Sources, nt: bytes | None = None) -> Graph:
     if nt is None:
         nt = canonical_ntriples(sources.store, [sources.graph_of(rel) for rel in sources.fact_files])
     g = Graph()
-    uses = g.uses
+    uses, inc, out, by_owner = g.uses, g.inc, g.out, g.by_owner
+    predicates: dict[str, str] = {}  # one string per predicate, not one per triple
+    last = None
     for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
-        t = q.triple
-        s, p, o = t.subject.value, t.predicate.value, t.object
-        g.out.setdefault(s, []).append((p, o))
-        g.by_owner.setdefault(_parent(s), []).append(t)
+        s = q.subject.value
+        if s != last:  # a subject's triples are consecutive in canonical order
+            mine = out.setdefault(s, [])
+            owned = by_owner.setdefault(_parent(s), [])
+            last = s
+        p = q.predicate.value
+        p = predicates.setdefault(p, p)
+        o = q.object
+        mine.append((p, o))
+        owned.append(q.triple)
         uses[p] = uses.get(p, 0) + 1
         if isinstance(o, ox.NamedNode):
-            g.inc.setdefault(o.value, []).append((s, p))
+            inc.setdefault(o.value, []).append((s, p))
             if p == RDF_TYPE:
                 uses[o.value] = uses.get(o.value, 0) + 1
-        g.triples += 1
+    g.triples = sum(len(v) for v in out.values())
     for rel in sources.ontology_files:
         for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of(rel)):
             g.onto.setdefault(q.subject, []).append((q.predicate.value, q.object))
