@@ -23,17 +23,22 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 def sort_ntriples(chunks: bytes | Iterable[bytes]) -> bytes:
     """N-Triples text (one text, or several) in canonical order, duplicates dropped; every
-    line ends with "\\n". Memory: the distinct lines once, then the result."""
-    lines: set[bytes] = set()
+    line ends with "\\n". Memory: the lines once as objects, then the result.
+
+    No set: a graph's lines are distinct already, so a triple in two graphs shows up as two
+    equal neighbours once sorted, and is dropped there (a set cost a hash table the size of the
+    lines and a third of the time).
+    """
+    lines: list[bytes] = []
     for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
-        lines.update(chunk.split(b"\n"))
-    lines.discard(b"")
-    if not lines:
+        lines += chunk.split(b"\n")
+    lines.sort()
+    distinct = [line for line, before in zip(lines, [b"", *lines]) if line != before]
+    del lines
+    if not distinct:
         return b""
-    ordered = sorted(lines)
-    lines.clear()
-    ordered.append(b"")
-    return b"\n".join(ordered)
+    distinct.append(b"")
+    return b"\n".join(distinct)
 
 
 def canonical_ntriples(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> bytes:

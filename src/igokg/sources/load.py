@@ -107,7 +107,7 @@ def load_sources(project: Project, progress: Progress | None = None) -> Sources:
             shape_store.load(nt, format=ox.RdfFormat.N_TRIPLES)
         else:
             store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_PREFIX + rel))
-        index.add_file(rel, data.decode("utf-8", errors="replace"))
+        index.add_file(rel, data.decode("utf-8", errors="replace"), path)
 
     return Sources(
         project=project,

@@ -87,7 +87,7 @@ def _node_rows(g: Graph, links: Links, node: str, depth: int = 0) -> list[dict]:
 def _related(g: Graph, links: Links, iri: str) -> list[dict]:
     """Entities that point at this one (directly or through their inline nodes)."""
     seen: dict[tuple[str, str], dict] = {}
-    targets = sorted({t.subject.value for t in g.by_owner.get(iri, [])} | {iri})
+    targets = sorted({*g.owned.get(iri, ()), iri})
     for target in targets:
         for s, p in g.inc.get(target, []):
             owner = _parent(s)
@@ -99,18 +99,12 @@ def _related(g: Graph, links: Links, iri: str) -> list[dict]:
     return [seen[k] for k in sorted(seen, key=lambda k: (g.label(k[0]), k[0], k[1]))]
 
 
-def _entity_triples(g: Graph, iri: str) -> list[ox.Triple]:
-    return g.by_owner.get(iri, [])
-
-
 def _write_data_files(g: Graph, iri: str, files) -> None:
     """The entity's triples and its inline nodes', in the release's own Turtle and JSON-LD style."""
-    # The graph's triples were collected in canonical order (site.graph._index): no sort here.
-    triples = _entity_triples(g, iri)
-    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    nt = g.entity_ntriples(iri)  # already in canonical order
     slug = _slug(iri)
-    files.write(f"id/{slug}.ttl", "text/turtle", turtle_bytes(nt, triples=triples))
-    files.write(f"id/{slug}.jsonld", "application/ld+json", jsonld_bytes(nt, triples=triples))
+    files.write(f"id/{slug}.ttl", "text/turtle", turtle_bytes(nt))
+    files.write(f"id/{slug}.jsonld", "application/ld+json", jsonld_bytes(nt))
 
 
 def _event_sentence(g: Graph, links: Links, iri: str) -> dict:

@@ -105,7 +105,9 @@ class Graph:
     triples: int = 0  # distinct fact triples
     uses: dict[str, int] = field(default_factory=dict)  # property or class -> fact triples that use it
     onto: dict[object, list[tuple[str, object]]] = field(default_factory=dict)
-    by_owner: dict[str, list[ox.Triple]] = field(default_factory=dict)  # entity -> its and its inline nodes' triples
+    owned: dict[str, list[str]] = field(default_factory=dict)  # entity -> it and its inline nodes, in canonical order
+    nt: bytes = b""  # the facts as canonical N-Triples
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # subject -> its lines in `nt`
     _by_pred: dict[str, dict[str, list[object]]] = field(default_factory=dict)
     _onto_by_pred: dict[object, dict[str, list[object]]] = field(default_factory=dict)
     _types: dict[str, list[str]] = field(default_factory=dict)
@@ -113,6 +115,11 @@ class Graph:
     _labels: dict[str, str] = field(default_factory=dict)
     _shorts: dict[str, str] = field(default_factory=dict)
     _subclass: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def entity_ntriples(self, iri: str) -> bytes:
+        """The lines of an entity and of its inline nodes, in canonical order (a slice of `nt` per
+        subject: the graph keeps no triple objects for the data files)."""
+        return b"".join(self.nt[a:b] for a, b in (self.spans[s] for s in self.owned.get(iri, ())))
 
     def values(self, s: str, p: str) -> list[object]:
         """The objects of `s p ?o` in canonical order (the list is shared: do not change it)."""
@@ -237,26 +244,31 @@ def _index(sources: Sources, nt: bytes | None = None) -> Graph:
     list below is in canonical order without a sort in Python; the ontology as loaded."""
     if nt is None:
         nt = canonical_ntriples(sources.store, [sources.graph_of(rel) for rel in sources.fact_files])
-    g = Graph()
-    uses, inc, out, by_owner = g.uses, g.inc, g.out, g.by_owner
+    g = Graph(nt=nt)
+    uses, inc, out, owned, spans = g.uses, g.inc, g.out, g.owned, g.spans
     predicates: dict[str, str] = {}  # one string per predicate, not one per triple
-    last = None
+    last, start, end = None, 0, 0
+    find = nt.find
     for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
         s = q.subject.value
-        if s != last:  # a subject's triples are consecutive in canonical order
+        if s != last:  # a subject's triples are consecutive in canonical order, one per line
+            if last is not None:
+                spans[last] = (start, end)
             mine = out.setdefault(s, [])
-            owned = by_owner.setdefault(_parent(s), [])
-            last = s
+            owned.setdefault(_parent(s), []).append(s)
+            last, start = s, end
+        end = find(b"\n", end) + 1
         p = q.predicate.value
         p = predicates.setdefault(p, p)
         o = q.object
         mine.append((p, o))
-        owned.append(q.triple)
         uses[p] = uses.get(p, 0) + 1
         if isinstance(o, ox.NamedNode):
             inc.setdefault(o.value, []).append((s, p))
             if p == RDF_TYPE:
                 uses[o.value] = uses.get(o.value, 0) + 1
+    if last is not None:
+        spans[last] = (start, end)
     g.triples = sum(len(v) for v in out.values())
     for rel in sources.ontology_files:
         for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of(rel)):
