@@ -102,9 +102,10 @@ def _related(g: Graph, links: Links, iri: str) -> list[dict]:
 def _write_data_files(g: Graph, iri: str, files) -> None:
     """The entity's triples and its inline nodes', in the release's own Turtle and JSON-LD style."""
     nt = g.entity_ntriples(iri)  # already in canonical order
+    triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]  # parsed once for both
     slug = _slug(iri)
-    files.write(f"id/{slug}.ttl", "text/turtle", turtle_bytes(nt))
-    files.write(f"id/{slug}.jsonld", "application/ld+json", jsonld_bytes(nt))
+    files.write(f"id/{slug}.ttl", "text/turtle", turtle_bytes(nt, triples=triples))
+    files.write(f"id/{slug}.jsonld", "application/ld+json", jsonld_bytes(nt, triples=triples))
 
 
 def _event_sentence(g: Graph, links: Links, iri: str) -> dict:

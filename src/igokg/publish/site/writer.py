@@ -62,15 +62,15 @@ class _Files:
         self.out = out
         self.written: list[Written] = []
         self.digests = digests
-        self._folders: set[Path] = set()
+        self._folders: set[str] = set()
 
     def write(self, rel: str, media_type: str, data: bytes) -> None:
         self.written.append(Written(rel, media_type))
-        path = self.out / rel
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
-        path.write_bytes(data)
+        folder, _, _name = rel.rpartition("/")
+        if folder not in self._folders:
+            (self.out / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        (self.out / rel).write_bytes(data)
         if self.digests is not None:
             self.digests[rel] = hashlib.sha256(data).hexdigest()
 

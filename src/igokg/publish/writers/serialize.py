@@ -28,13 +28,17 @@ from igokg.namespaces import PREFIXES, RDF, RDF_TYPE
 __all__ = ["jsonld_bytes", "turtle_bytes", "used_prefixes", "write_jsonld", "write_turtle"]
 
 
+_NEEDLES = [(p, ns, b"<" + ns.encode()) for p, ns in PREFIXES.items()]
+_RDF, _RDF_TYPE = b"<" + RDF.encode(), b"<" + RDF_TYPE.encode() + b">"
+
+
 def used_prefixes(nt: bytes) -> dict[str, str]:
     """The project's prefixes whose namespace occurs in the text (a spare one is harmless).
 
     rdf: only when an rdf: term other than rdf:type occurs: Turtle writes rdf:type as `a`.
     """
-    used = {p: ns for p, ns in PREFIXES.items() if b"<" + ns.encode() in nt}
-    if "rdf" in used and nt.count(b"<" + RDF.encode()) == nt.count(b"<" + RDF_TYPE.encode() + b">"):
+    used = {p: ns for p, ns, needle in _NEEDLES if needle in nt}
+    if "rdf" in used and nt.count(_RDF) == nt.count(_RDF_TYPE):
         del used["rdf"]
     return used
 
