@@ -50,7 +50,33 @@ def _environment() -> Environment:
     )
     env.filters["compact"] = compact
     env.filters["thousands"] = lambda n: f"{n:,}"
+    # Set before any template is loaded: a template sees the globals there were when it loaded.
+    env.globals["value"] = _cached_value(lambda: env.get_template("site_macros.html").module.render_value)
     return env
+
+
+def _cached_value(load_macro, limit: int = 200_000):
+    """`value(v)` for the templates: the macro `render_value` (the HTML of one term stays in the
+    template), called once per distinct term. The same states, organizations and sources appear
+    on thousands of pages; a macro call was most of a page's rendering time."""
+    memo: dict[tuple, object] = {}
+    macro = None
+
+    def value(v: dict):
+        nonlocal macro
+        if macro is None:
+            macro = load_macro()
+        if v["kind"] == "union":
+            return macro(v)
+        key = (v["kind"], v["text"], v.get("href"), v.get("lang"), v.get("precision"))
+        html = memo.get(key)
+        if html is None:
+            if len(memo) >= limit:
+                memo.clear()
+            html = memo[key] = macro(v)
+        return html
+
+    return value
 
 
 class _Files:
