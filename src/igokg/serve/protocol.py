@@ -1,50 +1,359 @@
-"""uvicorn's httptools protocol with a deadline for request headers.
+"""The HTTP/1.1 front of a serving process: a thread per connection, queries answered on it.
 
-uvicorn closes idle keep-alive connections (`timeout_keep_alive`) but gives a client
-that sends its headers a byte at a time all the time it wants: fifty such clients hold
-fifty connections for ever (slowloris). Here every request's headers must be complete
-within `header_timeout` seconds of the connection opening (first request) or of the
-request's first byte (later requests on a kept-alive connection); else the connection
-is closed.
+Input: the listening socket (shared by the serving processes), the SPARQL endpoint, the
+ASGI app. Output: HTTP/1.1 responses; requests that carry a SPARQL query are answered by
+the endpoint on the connection's own thread, everything else by the Starlette app
+(bridge.py).
+
+Why threads, not an event loop: measured on this machine (docs/serve.md), a thread per
+connection with blocking sockets answered an entity lookup with about as little CPU as
+uvloop answering it inline in its callback, and it never blocks other connections: the
+query runs on the connection's thread with the GIL released, so two queries evaluate on
+two cores, and a slow one delays nobody else. An event loop must hand each query to a
+thread and back (two wake-ups; 1.5–3× the CPU per small request) or risk stalling every
+connection behind one slow query. Oxigraph's own server is built the same way.
+
+Limits kept here (the same as before, see docs/serve.md): a request's headers must be
+complete within `header_timeout` seconds of the connection opening or of the request's
+first byte, and a body within `header_timeout` of its headers (else the connection is
+closed, a slow body gets 408); an idle keep-alive connection is closed after
+`keepalive_timeout`; bodies over `max_body` get 413; a client that reads nothing of its
+answer for `_SEND_TIMEOUT` seconds is dropped. Sockets wake every `_TICK` seconds to look
+at these deadlines (SO_RCVTIMEO), so no timer costs anything per request.
 """
 
 from __future__ import annotations
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+import errno
+import select
+import socket
+import struct
+import threading
+import time
+from email.utils import formatdate
+from http import HTTPStatus
+from typing import Callable
+
+import httptools
+
+from igokg.serve.sparql import WANTED, SparqlEndpoint
+
+_TICK = 0.5
+_SEND_TIMEOUT = 30
+_RECV = 65536
+_IDLE, _HEADERS, _BODY = 0, 1, 2
+#: Bytes of request line and headers accepted (a GET may carry a long query).
+_HEAD_LIMIT_EXTRA = 64 << 10
+_TEXT = b"text/plain; charset=utf-8"
+_COMMON = b"x-content-type-options: nosniff\r\nreferrer-policy: strict-origin-when-cross-origin\r\n"
 
 
-def protocol_with_header_timeout(header_timeout: float) -> type:
-    class HeaderDeadlineProtocol(HttpToolsProtocol):
-        _header_timer = None
+def _timeval(seconds: float) -> bytes:
+    return struct.pack("ll", int(seconds), int((seconds % 1) * 1_000_000))
 
-        def connection_made(self, transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._arm()
 
-        def on_message_begin(self) -> None:
-            super().on_message_begin()
-            if self._header_timer is None:
-                self._arm()
+_STATUS: dict[int, bytes] = {}
 
-        def on_headers_complete(self) -> None:
-            self._disarm()
-            super().on_headers_complete()
 
-        def connection_lost(self, exc) -> None:
-            self._disarm()
-            super().connection_lost(exc)
+def status_line(status: int) -> bytes:
+    line = _STATUS.get(status)
+    if line is None:
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Client Closed Request" if status == 499 else ""
+        line = _STATUS.setdefault(status, f"HTTP/1.1 {status} {phrase}\r\n".encode())
+    return line
 
-        def _arm(self) -> None:
-            self._header_timer = self.loop.call_later(header_timeout, self._too_slow)
 
-        def _disarm(self) -> None:
-            if self._header_timer is not None:
-                self._header_timer.cancel()
-                self._header_timer = None
+_date = [0, b""]
 
-        def _too_slow(self) -> None:
-            self._header_timer = None
-            if not self.transport.is_closing():
-                self.transport.close()
 
-    return HeaderDeadlineProtocol
+def date_header() -> bytes:
+    now = int(time.time())
+    if now != _date[0]:
+        _date[1] = b"date: " + formatdate(now, usegmt=True).encode() + b"\r\n"
+        _date[0] = now
+    return _date[1]
+
+
+def render_head(status: int, headers: list[tuple[bytes, bytes]], close: bool) -> bytes:
+    parts = [status_line(status), date_header()]
+    parts += [k + b": " + v + b"\r\n" for k, v in headers]
+    parts.append(b"connection: close\r\n\r\n" if close else b"\r\n")
+    return b"".join(parts)
+
+
+class Front:
+    """Accepts connections on the shared socket; each gets a thread (`Connection`)."""
+
+    def __init__(self, sock: socket.socket, app: Callable, endpoint: SparqlEndpoint, header_timeout: float,
+                 keepalive_timeout: float, max_body: int, max_connections: int = 1024) -> None:
+        self.sock = sock
+        self.app = app
+        self.endpoint = endpoint
+        self.header_timeout = header_timeout
+        self.keepalive_timeout = keepalive_timeout
+        self.max_body = max_body
+        self.max_connections = max_connections
+        self.retiring = False
+        self.connections: set[Connection] = set()
+        self._cv = threading.Condition()
+        self.server = sock.getsockname()[:2]
+
+    def start(self) -> None:
+        # A timeout makes the shared socket non-blocking with a poll before accept: another
+        # serving process may take a connection first (EAGAIN), and retiring is seen in time.
+        self.sock.settimeout(_TICK)
+        threading.Thread(target=self._accept, name="igokg-accept", daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.retiring:
+            with self._cv:
+                while len(self.connections) >= self.max_connections and not self.retiring:
+                    self._cv.wait(_TICK)
+            try:
+                sock, addr = self.sock.accept()
+            except (TimeoutError, BlockingIOError, InterruptedError):
+                continue
+            except OSError as exc:
+                if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                    time.sleep(0.05)  # out of descriptors or memory: let connections end first
+                continue
+            conn = Connection(self, sock, addr)
+            with self._cv:
+                self.connections.add(conn)
+            threading.Thread(target=conn.serve, name="igokg-conn", daemon=True).start()
+
+    def _done(self, conn: Connection) -> None:
+        with self._cv:
+            self.connections.discard(conn)
+            self._cv.notify_all()
+
+    def retire(self) -> None:
+        """Accept nothing more; idle connections close at their next tick, busy ones after their answer."""
+        self.retiring = True
+
+    def drain(self, timeout: float) -> None:
+        """Wait until every connection has closed, except those held by a runaway query."""
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while any(not c.runaway for c in self.connections):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._cv.wait(min(remaining, _TICK))
+
+
+class Connection:
+    """One client connection: parse requests (httptools), answer them, honour the deadlines."""
+
+    def __init__(self, front: Front, sock: socket.socket, addr) -> None:
+        self.front = front
+        self.sock = sock
+        self.addr = addr
+        self.client = addr[0] if addr else "?"
+        self.parser = httptools.HttpRequestParser(self)
+        self.state = _IDLE
+        self.deadline = time.monotonic() + front.header_timeout  # the first request's headers
+        self.head_bytes = 0
+        self.closing = False
+        self.rejected = False  # answered before its body was read (413): drain, then close
+        self.runaway = False
+        self.url = b""
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body: list[bytes] = []
+        self.body_size = 0
+        self.fast = False
+        self.bridge = None
+
+    # the connection's life -----------------------------------------------------------------
+    def serve(self) -> None:
+        sock = self.sock
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(_TICK))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(_SEND_TIMEOUT))
+            self._loop()
+            if self.rejected:
+                self._linger()
+        except OSError:
+            pass  # the client went away
+        finally:
+            if self.bridge is not None:
+                self.bridge.close()
+            try:
+                sock.close()
+            except OSError:
+                pass
+            self.front._done(self)
+
+    def _loop(self) -> None:
+        recv = self.sock.recv
+        feed = self.parser.feed_data
+        front = self.front
+        while not self.closing:
+            try:
+                data = recv(_RECV)
+            except BlockingIOError:  # a tick (SO_RCVTIMEO) without data
+                if self.state == _IDLE and front.retiring:
+                    return
+                if time.monotonic() > self.deadline:
+                    if self.state == _BODY:
+                        self.plain(408, f"request body not received within {front.header_timeout:g} s")
+                    return
+                continue
+            if not data:
+                return
+            try:
+                feed(data)
+            except httptools.HttpParserUpgrade:
+                self.plain(400, "protocol upgrades are not supported here")
+                return
+            except httptools.HttpParserError as exc:
+                if not self.closing:
+                    self.plain(400, f"malformed HTTP request: {exc}")
+                return
+            if self.state != _IDLE:
+                if time.monotonic() > self.deadline:
+                    if self.state == _BODY:
+                        self.plain(408, f"request body not received within {front.header_timeout:g} s")
+                    return
+                if self.state == _HEADERS:
+                    self.head_bytes += len(data)
+                    if self.head_bytes > front.max_body + _HEAD_LIMIT_EXTRA:
+                        self.plain(431, "request line and headers too large")
+                        return
+
+    def _linger(self) -> None:
+        """After answering early (413), read and drop what the client still sends, briefly,
+        so that closing does not reset the connection before the client reads the answer."""
+        try:
+            self.sock.shutdown(socket.SHUT_WR)
+            end = time.monotonic() + 2
+            while time.monotonic() < end and self.sock.recv(_RECV):
+                pass
+        except OSError:
+            pass
+
+    # httptools callbacks ---------------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        self.state = _HEADERS
+        self.deadline = time.monotonic() + self.front.header_timeout
+        self.head_bytes = 0
+        self.url = b""
+        self.headers = []
+        self.body = []
+        self.body_size = 0
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        if self.closing:
+            return
+        self.state = _BODY
+        front = self.front
+        self.deadline = time.monotonic() + front.header_timeout  # for the body
+        method = self.parser.get_method()
+        url = self.url
+        path, _, qs = url.partition(b"?")
+        # A request that carries a query is answered here; the rest (editor, pages, files,
+        # CORS preflight) goes to the app.
+        self.fast = path == b"/sparql" and (method == b"POST" or (method == b"GET" and b"query=" in qs))
+        length = next((v for k, v in self.headers if k == b"content-length"), b"")
+        if length.isdigit() and int(length) > front.max_body:
+            self.plain(413, f"request body larger than {front.max_body} bytes")
+            self.rejected = self.closing = True
+            return
+        if any(k == b"expect" and v.lower() == b"100-continue" for k, v in self.headers):
+            self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    def on_body(self, chunk: bytes) -> None:
+        if self.closing:
+            return
+        self.body_size += len(chunk)
+        if self.body_size > self.front.max_body:
+            self.plain(413, f"request body larger than {self.front.max_body} bytes")
+            self.rejected = self.closing = True
+            return
+        self.body.append(chunk)
+
+    def on_message_complete(self) -> None:
+        if self.closing:
+            return
+        self.state = _IDLE
+        # HTTP/1.0 clients get one answer per connection (no keep-alive negotiation to get wrong)
+        keep = self.parser.should_keep_alive() and not self.front.retiring and self.parser.get_http_version() == "1.1"
+        if self.fast:
+            ok = self._sparql(keep)
+        else:
+            from igokg.serve.bridge import Bridge
+
+            if self.bridge is None:
+                self.bridge = Bridge(self.front.app, self)
+            ok = self.bridge.run(self.parser.get_method().decode("latin-1"), self.url, self.headers,
+                                 b"".join(self.body), self.parser.get_http_version(), keep)
+        if not ok or not keep:
+            self.closing = True
+        self.deadline = time.monotonic() + self.front.keepalive_timeout
+
+    # answering ---------------------------------------------------------------------------------
+    def _sparql(self, keep: bool) -> bool:
+        endpoint = self.front.endpoint
+        method = self.parser.get_method()
+        _, _, qs = self.url.partition(b"?")
+        headers = {k: v for k, v in self.headers if k in WANTED}
+        body = b"".join(self.body) if method == b"POST" else None
+        reply = endpoint.handle(method.decode("latin-1"), qs, headers, body, self.client, self.gone, self.overrun)
+        if reply is None:  # it overran: the watchdog has answered and closed the connection
+            self.runaway = False
+            return False
+        status, out, payload = endpoint.finish(reply, headers.get(b"accept-encoding"))
+        self.sock.sendall(render_head(status, out, not keep) + payload)
+        return True
+
+    def plain(self, status: int, message: str, close: bool = True) -> None:
+        body = (message + "\n").encode()
+        head = render_head(status, [(b"content-type", _TEXT), (b"access-control-allow-origin", b"*"),
+                                    (b"content-length", str(len(body)).encode())], close)
+        try:
+            self.sock.sendall(head[:-2] + _COMMON + b"\r\n" + body)
+        except OSError:
+            pass
+        if close:
+            self.closing = True
+
+    def gone(self) -> bool:
+        """Has the client closed its connection (while its query waits for a slot)?"""
+        poller = select.poll()
+        poller.register(self.sock, select.POLLIN | select.POLLRDHUP)
+        events = poller.poll(0)
+        if not events:
+            return False
+        if events[0][1] & (select.POLLHUP | select.POLLERR | select.POLLRDHUP):
+            return True
+        try:
+            return self.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def overrun(self, message: bytes) -> None:
+        """From the watchdog: the query outlived the limit. Answer 503 now and close; the
+        connection's thread stays in the query until the process ends."""
+        self.runaway = True
+        endpoint = self.front.endpoint
+        status, out, payload = endpoint.finish((503, "text/plain; charset=utf-8", message, []), None)
+        try:
+            self.sock.send(render_head(status, out, True) + payload, socket.MSG_DONTWAIT)
+        except OSError:
+            pass
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
