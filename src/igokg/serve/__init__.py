@@ -37,4 +37,4 @@ from igokg.serve.server import run_server
 from igokg.serve.settings import ServeSettings
 from igokg.serve.store import load_release_store
 
-__all__ = ["ServeSettings", "ServeApp", "create_app", "run_server", "negotiate", "load_release_store"]
+__all__ = ["ServeApp", "ServeSettings", "create_app", "load_release_store", "negotiate", "run_server"]

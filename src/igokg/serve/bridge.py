@@ -16,7 +16,7 @@ import asyncio
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from igokg.serve.protocol import date_header, status_line
+from igokg.serve.wire import date_header, status_line
 
 if TYPE_CHECKING:
     from igokg.serve.protocol import Connection

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -33,7 +33,7 @@ _TEXT = "text/plain; charset=utf-8"
 
 
 class _Run:
-    __slots__ = ("started", "deadline", "on_overrun")
+    __slots__ = ("deadline", "on_overrun", "started")
 
     def __init__(self, started: float, deadline: float, on_overrun: Callable[[bytes], None] | None) -> None:
         self.started = started
@@ -105,7 +105,7 @@ class Runner:
                     if run.on_overrun is not None:
                         try:
                             run.on_overrun(self.overrun_message(run.started))
-                        except Exception:  # noqa: BLE001 - the client may be gone; the runaway still counts
+                        except Exception:  # noqa: BLE001, S110 - the client may be gone; the runaway still counts
                             pass
                     if self.on_runaway is not None:
                         self.on_runaway()

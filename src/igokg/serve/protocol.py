@@ -30,13 +30,12 @@ import socket
 import struct
 import threading
 import time
-from email.utils import formatdate
-from http import HTTPStatus
-from typing import Callable
+from collections.abc import Callable
 
 import httptools
 
 from igokg.serve.sparql import WANTED, SparqlEndpoint
+from igokg.serve.wire import render_head
 
 _TICK = 0.5
 _SEND_TIMEOUT = 30
@@ -50,38 +49,6 @@ _COMMON = b"x-content-type-options: nosniff\r\nreferrer-policy: strict-origin-wh
 
 def _timeval(seconds: float) -> bytes:
     return struct.pack("ll", int(seconds), int((seconds % 1) * 1_000_000))
-
-
-_STATUS: dict[int, bytes] = {}
-
-
-def status_line(status: int) -> bytes:
-    line = _STATUS.get(status)
-    if line is None:
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            phrase = "Client Closed Request" if status == 499 else ""
-        line = _STATUS.setdefault(status, f"HTTP/1.1 {status} {phrase}\r\n".encode())
-    return line
-
-
-_date = [0, b""]
-
-
-def date_header() -> bytes:
-    now = int(time.time())
-    if now != _date[0]:
-        _date[1] = b"date: " + formatdate(now, usegmt=True).encode() + b"\r\n"
-        _date[0] = now
-    return _date[1]
-
-
-def render_head(status: int, headers: list[tuple[bytes, bytes]], close: bool) -> bytes:
-    parts = [status_line(status), date_header()]
-    parts += [k + b": " + v + b"\r\n" for k, v in headers]
-    parts.append(b"connection: close\r\n\r\n" if close else b"\r\n")
-    return b"".join(parts)
 
 
 class Front:
@@ -165,6 +132,7 @@ class Connection:
         self.body: list[bytes] = []
         self.body_size = 0
         self.fast = False
+        self.method = b""
         self.bridge = None
 
     # the connection's life -----------------------------------------------------------------
@@ -258,19 +226,21 @@ class Connection:
         self.state = _BODY
         front = self.front
         self.deadline = time.monotonic() + front.header_timeout  # for the body
-        method = self.parser.get_method()
+        self.method = method = self.parser.get_method()
         url = self.url
         path, _, qs = url.partition(b"?")
         # A request that carries a query is answered here; the rest (editor, pages, files,
         # CORS preflight) goes to the app.
         self.fast = path == b"/sparql" and (method == b"POST" or (method == b"GET" and b"query=" in qs))
-        length = next((v for k, v in self.headers if k == b"content-length"), b"")
-        if length.isdigit() and int(length) > front.max_body:
-            self.plain(413, f"request body larger than {front.max_body} bytes")
-            self.rejected = self.closing = True
-            return
-        if any(k == b"expect" and v.lower() == b"100-continue" for k, v in self.headers):
-            self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if method == b"GET":
+            return  # no body to wait for
+        for k, v in self.headers:
+            if k == b"content-length" and v.isdigit() and int(v) > front.max_body:
+                self.plain(413, f"request body larger than {front.max_body} bytes")
+                self.rejected = self.closing = True
+                return
+            if k == b"expect" and v.lower() == b"100-continue":
+                self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, chunk: bytes) -> None:
         if self.closing:
@@ -295,7 +265,7 @@ class Connection:
 
             if self.bridge is None:
                 self.bridge = Bridge(self.front.app, self)
-            ok = self.bridge.run(self.parser.get_method().decode("latin-1"), self.url, self.headers,
+            ok = self.bridge.run(self.method.decode("latin-1"), self.url, self.headers,
                                  b"".join(self.body), self.parser.get_http_version(), keep)
         if not ok or not keep:
             self.closing = True
@@ -304,16 +274,15 @@ class Connection:
     # answering ---------------------------------------------------------------------------------
     def _sparql(self, keep: bool) -> bool:
         endpoint = self.front.endpoint
-        method = self.parser.get_method()
+        post = self.method == b"POST"
         _, _, qs = self.url.partition(b"?")
         headers = {k: v for k, v in self.headers if k in WANTED}
-        body = b"".join(self.body) if method == b"POST" else None
-        reply = endpoint.handle(method.decode("latin-1"), qs, headers, body, self.client, self.gone, self.overrun)
-        if reply is None:  # it overran: the watchdog has answered and closed the connection
+        reply = endpoint.handle("POST" if post else "GET", qs, headers, b"".join(self.body) if post else None,
+                                self.client, self.gone, self.overrun)
+        if reply is None:  # it overran: the watchdog answered and closed the connection; the thread is free again
             self.runaway = False
             return False
-        status, out, payload = endpoint.finish(reply, headers.get(b"accept-encoding"))
-        self.sock.sendall(render_head(status, out, not keep) + payload)
+        self.sock.sendall(endpoint.response(reply, headers.get(b"accept-encoding"), not keep))
         return True
 
     def plain(self, status: int, message: str, close: bool = True) -> None:

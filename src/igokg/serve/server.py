@@ -27,7 +27,7 @@ import signal
 import socket
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
