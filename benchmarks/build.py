@@ -111,17 +111,14 @@ def child_naive_validate(root: Path, rec: Recorder) -> None:
     conforms, report, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     rec.stage("validate")
     # Result keys for the comparison (not timed).
+    from igokg.shacl.reference import report_path
     from igokg.shacl.terms import from_rdflib
 
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     keys = []
     for r in report.objects(None, sh.result):
         get = lambda p: report.value(r, p)  # noqa: E731
-        path = get(sh.resultPath)
-        if isinstance(path, rdflib.BNode) and report.value(path, sh.inversePath) is not None:
-            path_nt = "^" + from_rdflib(report.value(path, sh.inversePath)).nt
-        else:
-            path_nt = from_rdflib(path).nt if path is not None else None
+        path_nt = report_path(report, get(sh.resultPath))  # a SHACL path in Turtle, as igokg reports it
         value = get(sh.value)
         keys.append([_key_term(from_rdflib(get(sh.focusNode)).nt), path_nt,
                      _key_term(from_rdflib(value).nt) if value is not None else None,

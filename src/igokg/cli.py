@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from igokg import __version__
-from igokg.errors import IgokgError, PublishError, ServeError
+from igokg.errors import IgokgError, PublishError, ServeError, Terminated, explain_os_error
 from igokg.progress import progress_reporter
 from igokg.project import Project, resolve_settings
 from igokg.report import ValidationFailed
@@ -191,7 +191,8 @@ def _wikidata_client(args: argparse.Namespace, project: Project):
     from igokg.wikidata import WikidataClient
 
     cache = None if args.no_cache else project.cache_dir / "wikidata"
-    return WikidataClient(endpoint=args.endpoint, cache_dir=cache, refresh=args.refresh, timeout=args.timeout)
+    return WikidataClient(endpoint=args.endpoint, cache_dir=cache, refresh=args.refresh, timeout=args.timeout,
+                          contact=project.settings.wikidata_contact)
 
 
 def cmd_wikidata(args: argparse.Namespace) -> int:
@@ -250,7 +251,7 @@ def register_wikidata(sub: argparse._SubParsersAction) -> None:
         formats = ("table", "csv", "json", "qs") if name == "quickstatements" else ("table", "csv", "json")
         q.add_argument("--format", choices=formats, default=None, help="output on the terminal (default: " + ("qs, the commands" if name == "quickstatements" else "table") + ")")
         q.add_argument("--out", metavar="DIR", help=f"also write {name}.csv and {name}.json" + (" and quickstatements.txt" if name == "quickstatements" else "") + " into DIR")
-        q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per request (default: 60)")
+        q.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="the most a request may take, in all (default: 60)")
         cache = q.add_mutually_exclusive_group()
         cache.add_argument("--no-cache", action="store_true", help="neither read nor write the answer cache (.cache/wikidata)")
         cache.add_argument("--refresh", action="store_true", help="ask the service again and replace the cached answers")
@@ -318,12 +319,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("igokg: interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"igokg: stopped by signal {exc.signum}; what was half-written was removed", file=sys.stderr)
+        return 128 + exc.signum
     except BrokenPipeError:  # `igokg query ... | head`
         try:
             sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - silence the flush at exit
         except OSError:
             pass
         return 0
+    except OSError as exc:  # the library names its own files; this is the net for what it did not foresee
+        print(f"igokg: {explain_os_error(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ input, the entity, the endpoint. Only `cli` turns them into text and exit codes.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,9 @@ __all__ = [
     "RemoteError",
     "PublishError",
     "ServeError",
+    "OutputError",
+    "Terminated",
+    "explain_os_error",
 ]
 
 
@@ -133,8 +137,8 @@ class RemoteError(IgokgError):
 
 
 @dataclass
-class PublishError(IgokgError):
-    """The release could not be written; the previous release is left untouched."""
+class _MessageError(IgokgError):
+    """An error that is its message (the message names what failed and what to do)."""
 
     message: str
 
@@ -143,16 +147,66 @@ class PublishError(IgokgError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class PublishError(_MessageError):
+    """The release could not be written; the previous release is left untouched."""
+
+
+class ServeError(_MessageError):
+    """The server cannot start or go on: a bad port, a port in use, a store that will not load."""
 
 
 @dataclass
-class ServeError(IgokgError):
-    """The server cannot start or go on: a bad port, a port in use, a store that will not load."""
+class OutputError(IgokgError):
+    """A file or folder could not be written (read-only, full, not a folder, no permission)."""
 
+    path: Path | str
     message: str
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return self.message
+        return f"{self.path}: {self.message}"
+
+    @classmethod
+    def from_os_error(cls, path: Path | str, exc: OSError, what: str = "cannot write") -> "OutputError":
+        return cls(path, f"{what}: {explain_os_error(exc)}")
+
+
+class Terminated(BaseException):
+    """The process was asked to stop (SIGTERM, SIGHUP) while it held something to clean up.
+
+    A `BaseException`, like `KeyboardInterrupt`: no `except Exception` may swallow it, and every
+    `finally` on the way out runs, so temporary folders are removed before the process ends.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: What to do about the operating system's refusals, in words; the errno's own text otherwise.
+_OS_ERRORS = {
+    errno.EROFS: "the file system is read-only; choose a folder on a writable one",
+    errno.ENOSPC: "no space left on the device; free some space or choose a folder on another disk",
+    errno.EDQUOT: "the disk quota is exceeded; free some space or choose a folder on another disk",
+    errno.EACCES: "permission denied; choose a folder you may write to",
+    errno.EPERM: "operation not permitted; choose a folder you may write to",
+    errno.ENOTDIR: "a part of the path is a file, not a folder; choose another path",
+    errno.EEXIST: "a file of that name is in the way of a folder; choose another path",
+    errno.EISDIR: "it is a folder, not a file; choose another path",
+    errno.ENAMETOOLONG: "the name is too long for the file system; choose a shorter path",
+}
+
+
+def explain_os_error(exc: OSError) -> str:
+    """The system's refusal in one line, naming the file it concerns and what to do."""
+    advice = _OS_ERRORS.get(exc.errno or -1)
+    text = advice or (exc.strerror or str(exc)).rstrip(".")
+    if exc.filename is not None and advice:
+        text = f"{exc.strerror or 'failed'} ({exc.filename}): {advice}"
+    elif exc.filename is not None:
+        text = f"{text} ({exc.filename})"
+    return text

@@ -28,6 +28,9 @@ VANN = "http://purl.org/vocab/vann/"
 
 #: The dataset this project publishes: VoID and DCAT describe it, push loads it into this graph.
 DATASET_IRI = BASE + "dataset"
+#: Datatype prefix of a literal kept as written during validation (`igokg.shacl.lexical`):
+#: "01"^^<urn:igokg:lexical:http://www.w3.org/2001/XMLSchema#integer>.
+LEXICAL = "urn:igokg:lexical:"
 #: The licence of the ontology and the data.
 LICENSE_DATA = "https://creativecommons.org/licenses/by/4.0/"
 

@@ -17,8 +17,9 @@ from typing import Mapping
 
 from igokg import __version__
 from igokg.errors import SourceError
+from igokg.namespaces import BASE
 
-__all__ = ["Project", "Settings", "resolve_settings"]
+__all__ = ["Project", "Settings", "resolve_settings", "user_agent"]
 
 # Where the input lives, relative to the project root: the layout people edit.
 INPUT_DIRS = ("ontology", "shapes", "data", "seeds")
@@ -30,7 +31,9 @@ class Settings:
 
     - `IGOKG_PUSH_USER`, `IGOKG_PUSH_PASSWORD`, `IGOKG_PUSH_AUTH` (basic|digest),
       `IGOKG_PUSH_TOKEN` (bearer): credentials for `igokg push`; never printed.
-    - `IGOKG_WIKIDATA_CONTACT`: who Wikimedia can write to about our queries (User-Agent).
+    - `IGOKG_WIKIDATA_CONTACT`: who Wikimedia can write to about your queries, an email address
+      or a web page, sent in the User-Agent of `igokg wikidata`. Required to query Wikimedia's
+      services (Wikimedia's User-Agent policy); other endpoints do without.
     - `IGOKG_SOURCE_MIRROR`: a folder holding the pinned third-party files, for offline builds.
     - `CI`: set by CI services; no progress display there.
     """
@@ -55,6 +58,12 @@ class Settings:
             source_mirror=Path(mirror) if mirror else None,
             ci=bool(env.get("CI")),
         )
+
+
+def user_agent(contact: str = "") -> str:
+    """How igokg introduces itself to every server it talks to: name, version, home page, contact."""
+    about = BASE.rstrip("/") + (f"; {contact}" if contact else "")
+    return f"igokg/{__version__} (+{about})"
 
 
 def resolve_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -159,12 +168,21 @@ def _find_root(start: Path) -> Path | None:
     return None
 
 
+#: 9999-12-31T23:59:59Z, the last second an xsd:date (and Python's datetime) can name.
+_LAST_EPOCH = 253_402_300_799
+
+
 def _epoch_from(value: str | None, root: Path) -> int | None:
     if value:
         try:
-            return int(value)
+            epoch = int(value)
         except ValueError:
             raise SourceError("SOURCE_DATE_EPOCH", f"not an integer: {value!r}") from None
+        # reproducible-builds.org: seconds since 1970, not negative; dates end in year 9999.
+        if not 0 <= epoch <= _LAST_EPOCH:
+            raise SourceError("SOURCE_DATE_EPOCH", f"{epoch} is not a date between 1970 and 9999 "
+                              f"(seconds since 1970-01-01, 0 to {_LAST_EPOCH})")
+        return epoch
     try:
         out = subprocess.run(
             ["git", "-C", str(root), "log", "-1", "--format=%ct"],

@@ -8,6 +8,7 @@ validation result as both engines spell it. `ValidationFailed` carries a report 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
@@ -37,6 +38,8 @@ class Report:
     engine: str
     triples: int
     shacl_results: list[ShaclResult] = field(default_factory=list)
+    #: How validation went, one line each (which shapes pySHACL checked instead, and why).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def violation_count(self) -> int:
@@ -57,7 +60,7 @@ class Report:
     def summary(self) -> str:
         verdict = "conforms" if self.conforms else "does NOT conform"
         return (
-            f"{self.triples} triples {verdict} ({self.engine} engine): "
+            f"{self.triples} triples {verdict} ({self.engine if ' ' in self.engine else self.engine + ' engine'}): "
             f"{self.violation_count} violation(s), {self.warning_count} warning(s), {self.info_count} note(s)"
         )
 
@@ -92,6 +95,7 @@ class Report:
             for f in items:
                 name = compact(f.entity) if f.entity.startswith("http") else f.entity
                 out.append(f"  {name:34} {f.location}")
+        out += [f"note: {n}" for n in self.notes]
         out.append(self.summary())
         return "\n".join(out) + "\n"
 
@@ -104,6 +108,7 @@ class Report:
                 "violations": self.violation_count,
                 "warnings": self.warning_count,
                 "notes": self.info_count,
+                "engine_notes": self.notes,
                 "findings": [asdict(f) for f in self.findings],
             },
             indent=2,
@@ -127,9 +132,9 @@ class Report:
                 f"sh:resultSeverity sh:{f.severity}",
                 f"sh:resultMessage {json.dumps(f.message, ensure_ascii=False)}",
             ]
-            path = expand(f.path)
-            if path.startswith("http"):
-                props.append(f"sh:resultPath <{path}>")
+            path = _path_turtle(f.path)
+            if path:
+                props.append(f"sh:resultPath {path}")
             if f.rule.startswith("check:"):  # the project's own checks are components of their own
                 props.append(f"sh:sourceConstraintComponent <urn:igokg:{f.rule}>")
             elif expand(f.rule).startswith("http"):
@@ -141,13 +146,29 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
+_NAME = re.compile(r"(?<![<\w:])([A-Za-z][\w-]*):([\w.\-]*[\w-])")
+
+
+def _path_turtle(path: str) -> str:
+    """A finding's path (`igo:member`, `[ sh:inversePath igo:member ]`) with full IRIs; "" if none."""
+    if not path:
+        return ""
+    if path.startswith(("<", "[", "(")) or ":" in path:
+        out = _NAME.sub(lambda m: m.group(0) if m.group(1) == "sh" else f"<{expand(m.group(0))}>", path)
+        return out if "<http" in out or out.startswith(("[", "(")) else ""
+    return ""
+
+
 @dataclass(frozen=True, order=True)
 class ShaclResult:
     """One validation result, normalised so that both engines spell it alike.
 
-    Terms are in N-Triples syntax (language tags lower-cased, xsd:string implicit).
+    Terms are in N-Triples syntax (language tags lower-cased, xsd:string implicit); the path
+    is a SHACL path in Turtle syntax (`<p>`, `[ sh:inversePath <p> ]`, `( <p> <q> )`).
     Blank nodes keep their labels: the engines agree on them only when both were
     given the same terms, e.g. the rdflib graph was made from the store by `to_rdflib`.
+    A report holds one result per value and per constraint, as SHACL says: two results
+    may be alike in every field (the same property shape reached twice).
     """
 
     focus: str
@@ -155,8 +176,9 @@ class ShaclResult:
     value: str | None
     component: str
     severity: str
-    shape: str
+    shape: str  # a label: the IRI, or the shape that holds a blank one
     message: str
+    source_shape: str = field(default="", compare=False)  # the sh:sourceShape node: <iri> or _:label
 
     def key(self) -> tuple:
         """What the agreement tests compare: shape labels and messages may differ."""
@@ -173,6 +195,6 @@ class ValidationFailed(IgokgError):
 
     exit_code = 1
 
-    def __init__(self, report: "Report") -> None:
+    def __init__(self, report: Report) -> None:
         self.report = report
         super().__init__(f"{report.violation_count} violation(s); nothing was published")

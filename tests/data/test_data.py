@@ -219,6 +219,12 @@ def test_no_boilerplate_became_data(sources):
 def test_the_hotel_address_is_not_the_venue_of_any_event(sources):
     rows = select(sources, "SELECT ?e WHERE { ?e igo:location <https://w3id.org/igokg/id/sochi> }")
     assert rows == []
-    # Sochi is in the graph only as the dateline of source 004 (SOCHI (UrduPoint News / Sputnik …))
+    # Sochi is in the graph only as the dateline of source 004 (SOCHI (UrduPoint News / Sputnik …)),
+    # and as the subject of its country, which rests on background knowledge, not on the hotel address
     uses = select(sources, "SELECT ?s ?p WHERE { ?s ?p <https://w3id.org/igokg/id/sochi> }")
-    assert {(r["s"].value, r["p"].value) for r in uses} == {(f"{ID}source-004-urdupoint", f"{IGO}datelinePlace")}
+    assert {(r["s"].value, r["p"].value) for r in uses} == {
+        (f"{ID}source-004-urdupoint", f"{IGO}datelinePlace"),
+        (f"{ID}triple-sochi-country", "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"),
+    }
+    (country,) = select(sources, f"SELECT ?bg ?att WHERE {{ <{ID}triple-sochi-country> igo:background ?bg OPTIONAL {{ <{ID}triple-sochi-country> igo:attestation ?att }} }}")
+    assert country["bg"].value == f"{ID}background-geography" and "att" not in country

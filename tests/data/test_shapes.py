@@ -47,6 +47,8 @@ NS = {
     "dct": "http://purl.org/dc/terms/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "wd": "http://www.wikidata.org/entity/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "schema": "https://schema.org/",
     "igosh": IGOSH,
 }
 PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in NS.items())
@@ -100,7 +102,24 @@ id:part a igo:Participation ; igo:participant id:person ; igo:capacity id:post ;
     igo:attestation id:att .
 id:holding a igo:PostHolding ; igo:holder id:person ; igo:post id:post ; igo:attestation id:att .
 id:founding a igo:Founding ; rdfs:label "Founding"@en ; igo:founded id:org ; igo:date "2001"^^xsd:gYear ;
+    igo:attestation id:att ; igo:datedBy id:att .
+id:statement a igo:Statement ; rdfs:label "Statement"@en ; igo:speaker id:person ; igo:capacity id:post ;
+    igo:onBehalfOf id:org ; igo:madeAt id:event ; igo:medium igo:MediumSpeech ; igo:statementKind igo:Position ;
+    igo:reporting igo:DirectSpeech ; igo:about id:org ; igo:refersTo id:mou, id:appeal ; igo:topic id:topic ;
     igo:attestation id:att .
+id:appeal a igo:PolicyDocument ; rdfs:label "Appeal"@en ; igo:adoptionPlannedAt id:summit ; igo:topic id:topic ;
+    igo:attestation id:att .
+id:programme a igo:PolicyDocument ; rdfs:label "Programme"@en ; igo:implements id:appeal ; igo:attestation id:att .
+id:exercises a igo:EventSeries ; rdfs:label "Exercises"@en ; igo:organizer id:org ; igo:topic id:topic ;
+    igo:participation id:series-part ; igo:attestation id:att .
+id:series-part a igo:Participation ; igo:participant id:state ; igo:attestation id:att .
+id:triple-body a igo:SourcedTriple ; rdf:subject id:body ; rdf:predicate igo:bodyOf ; rdf:object id:org ;
+    igo:attestation id:att .
+id:triple-city a igo:SourcedTriple ; rdf:subject id:city ; rdf:predicate igo:country ; rdf:object id:state ;
+    igo:background id:background .
+id:background a igo:BackgroundKnowledge ; rdfs:label "Background"@en ; skos:note "What readers know."@en .
+id:src schema:url <https://example.org/src> ; igo:retrieved "2024-01-02"^^xsd:date ;
+    dct:modified "2023-12"^^xsd:gYearMonth ; dct:date "2020-11-10"^^xsd:date .
 """
 
 #: Complete, valid nodes for cases to start from (the case appends the triple that breaks it).
@@ -114,6 +133,14 @@ SIGNATURE_X = """id:x a igo:Signature ; igo:attestation id:att """
 PARTICIPATION_X = """id:ev a igo:Interview ; rdfs:label "Ev"@en ; skos:note "Undated."@en ; igo:attestation id:att ; igo:participation id:x .
     id:x a igo:Participation ; igo:attestation id:att """
 PLACE_X = """id:x a igo:Place ; rdfs:label "X"@en ; owl:sameAs wd:Q900 """
+#: A valid statement made at a valid event by a speaker who took part in it, in a post they held.
+STATEMENT_X = """id:ev a igo:Interview ; rdfs:label "Ev"@en ; skos:note "Undated."@en ; igo:attestation id:att ;
+        igo:participation [ a igo:Participation ; igo:participant id:person ; igo:attestation id:att ] .
+    id:holds a igo:PostHolding ; igo:holder id:person ; igo:post id:post ; igo:attestation id:att .
+    id:x a igo:Statement ; rdfs:label "X"@en ; igo:attestation id:att ; igo:statementKind igo:Hope ;
+        igo:reporting igo:ReportedSpeech """
+STATEMENT_DONE = """; igo:speaker id:person ; igo:madeAt id:ev ; igo:capacity id:post ."""
+TRIPLE_X = """id:x a igo:SourcedTriple ; rdf:subject id:district ; rdf:predicate igo:locatedIn ; rdf:object id:city """
 
 
 def iri(curie: str) -> str:
@@ -229,11 +256,11 @@ CASES: list[Case] = [
          [E("id:x", "igo:notBefore", S.format("soon"), "Or", "igosh:sourceNotBefore")], ("igosh:sourceNotBefore",)),
     Case("source-undated", SOURCE_X + " .",
          [E("id:x", None, "id:x", "SPARQL", "igosh:SourceDocumentShape",
-            message="a source needs dct:issued, or igo:notBefore with a skos:note saying how it was dated")],
+            message="a source needs dct:issued, or dct:date or igo:notBefore with a skos:note saying how it was dated")],
          ("igosh:sourceIsDated",)),
     Case("source-not-before-without-note", SOURCE_X + '; igo:notBefore "2024-07-25"^^xsd:date .',
          [E("id:x", None, "id:x", "SPARQL", "igosh:SourceDocumentShape",
-            message="a source needs dct:issued, or igo:notBefore with a skos:note saying how it was dated")],
+            message="a source needs dct:issued, or dct:date or igo:notBefore with a skos:note saying how it was dated")],
          ("igosh:sourceIsDated",)),
     Case("source-not-before-with-note-is-fine", SOURCE_X + '; igo:notBefore "2024-07-25"^^xsd:date ; skos:note "Latest item."@en .', []),
     Case("attestation-without-source", 'id:x a igo:Attestation ; igo:quote "A sentence of the source." .',
@@ -368,6 +395,113 @@ CASES: list[Case] = [
          [E("id:x", "igo:post", None, "MaxCount", "igosh:post")], ("igosh:post",)),
     Case("post-holding-of-an-organization", "id:x a igo:PostHolding ; igo:holder id:person ; igo:post id:org ; igo:attestation id:att .",
          [E("id:x", "igo:post", "id:org", "Class", "igosh:post")], ("igosh:post",)),
+    # -- statements ---------------------------------------------------------------------------
+    Case("statement-complete-is-fine", STATEMENT_X + STATEMENT_DONE, []),
+    Case("statement-without-speaker", STATEMENT_X + "; igo:medium igo:MediumSpeech .",
+         [E("id:x", "igo:speaker", None, "MinCount", "igosh:statementSpeaker")], ("igosh:statementSpeaker", "igosh:StatementShape")),
+    Case("statement-spoken-by-a-place", STATEMENT_X + "; igo:medium igo:MediumSpeech ; igo:speaker id:city .",
+         [E("id:x", "igo:speaker", "id:city", "Class", "igosh:statementSpeaker")], ("igosh:statementSpeaker",)),
+    Case("statement-without-kind", STATEMENT_X.replace("igo:statementKind igo:Hope ;", "") + STATEMENT_DONE,
+         [E("id:x", "igo:statementKind", None, "MinCount", "igosh:statementKind")], ("igosh:statementKind",)),
+    Case("statement-kind-a-role", STATEMENT_X.replace("igo:statementKind igo:Hope", "igo:statementKind igo:Member") + STATEMENT_DONE,
+         [E("id:x", "igo:statementKind", "igo:Member", "Class", "igosh:statementKind")], ("igosh:statementKind",)),
+    Case("statement-without-reporting", STATEMENT_X.replace(";\n        igo:reporting igo:ReportedSpeech", "") + STATEMENT_DONE,
+         [E("id:x", "igo:reporting", None, "MinCount", "igosh:statementReporting")], ("igosh:statementReporting",)),
+    Case("statement-reporting-not-a-mode", STATEMENT_X.replace("igo:reporting igo:ReportedSpeech", "igo:reporting igo:Hope") + STATEMENT_DONE,
+         [E("id:x", "igo:reporting", "igo:Hope", "In", "igosh:statementReporting")], ("igosh:statementReporting",)),
+    Case("statement-made-at-a-series", STATEMENT_X + "; igo:speaker id:person ; igo:madeAt id:series .",
+         [E("id:x", "igo:madeAt", "id:series", "Class", "igosh:statementMadeAt"),
+          E("id:x", None, "id:person", "SPARQL", "igosh:StatementShape",
+            message=f"the speaker {NS['id']}person does not take part in the event the statement was made at (add its igo:participation, or correct igo:madeAt)")],
+         ("igosh:statementMadeAt", "igosh:speakerTookPart")),
+    Case("statement-medium-a-kind", STATEMENT_X + "; igo:speaker id:person ; igo:medium igo:Hope .",
+         [E("id:x", "igo:medium", "igo:Hope", "Class", "igosh:statementMedium")], ("igosh:statementMedium",)),
+    Case("statement-refers-to-an-organization", STATEMENT_X + STATEMENT_DONE[:-1] + "; igo:refersTo id:org .",
+         [E("id:x", "igo:refersTo", "id:org", "Or", "igosh:statementRefersTo")], ("igosh:statementRefersTo",)),
+    Case("statement-neither-made-at-nor-in-a-medium", STATEMENT_X + "; igo:speaker id:person .",
+         [E("id:x", None, "id:x", "SPARQL", "igosh:StatementShape",
+            message="a statement needs igo:madeAt (the event) or igo:medium, or a skos:note saying why the source gives neither")],
+         ("igosh:statementIsPlaced",)),
+    Case("statement-undated-occasion-with-note-is-fine", STATEMENT_X + '; igo:speaker id:person ; skos:note "Has repeatedly noted."@en .', []),
+    Case("statement-speaker-not-at-the-event", STATEMENT_X + "; igo:speaker id:person, id:state ; igo:madeAt id:ev .",
+         [E("id:x", None, "id:state", "SPARQL", "igosh:StatementShape",
+            message=f"the speaker {NS['id']}state does not take part in the event the statement was made at (add its igo:participation, or correct igo:madeAt)")],
+         ("igosh:speakerTookPart",)),
+    Case("statement-capacity-the-speaker-never-held",
+         STATEMENT_X + '; igo:speaker id:person ; igo:madeAt id:ev ; igo:capacity id:post2 . id:post2 a igo:Post ; rdfs:label "Post two"@en ; igo:postIn id:org .',
+         [E("id:x", None, "id:post2", "SPARQL", "igosh:StatementShape",
+            message=f"no igo:PostHolding says the speaker held the post {NS['id']}post2 given as igo:capacity")],
+         ("igosh:speakerHeldCapacity",)),
+    Case("statement-kind-outside-its-scheme", 'id:x a igo:StatementKind ; skos:prefLabel "boast"@en ; skos:inScheme igo:Roles .',
+         [E("id:x", "skos:inScheme", None, "HasValue", ("igosh:StatementKindShape", "skos:inScheme"))], ("igosh:StatementKindShape",)),
+    Case("medium-outside-its-scheme", 'id:x a igo:Medium ; skos:prefLabel "tweet"@en .',
+         [E("id:x", "skos:inScheme", None, "HasValue", ("igosh:MediumShape", "skos:inScheme"))], ("igosh:MediumShape",)),
+    # -- documents and series -----------------------------------------------------------------
+    Case("document-without-attestation", 'id:x a igo:PolicyDocument ; rdfs:label "X"@en .',
+         [E("id:x", "igo:attestation", None, "MinCount", "igosh:attestation")], ("igosh:PolicyDocumentShape",)),
+    Case("document-to-be-adopted-at-a-place", 'id:x a igo:PolicyDocument ; rdfs:label "X"@en ; igo:attestation id:att ; igo:adoptionPlannedAt id:city .',
+         [E("id:x", "igo:adoptionPlannedAt", "id:city", "Class", "igosh:adoptionPlannedAt")], ("igosh:adoptionPlannedAt", "igosh:PolicyDocumentShape")),
+    Case("document-implements-an-organization", 'id:x a igo:PolicyDocument ; rdfs:label "X"@en ; igo:attestation id:att ; igo:implements id:org .',
+         [E("id:x", "igo:implements", "id:org", "Class", "igosh:implements")], ("igosh:implements",)),
+    Case("series-organized-by-a-place", 'id:x a igo:EventSeries ; rdfs:label "X"@en ; igo:attestation id:att ; igo:organizer id:city .',
+         [E("id:x", "igo:organizer", "id:city", "Class", "igosh:organizer")], ("igosh:EventSeriesShape",)),
+    # -- what a quote supports ------------------------------------------------------------------
+    Case("dated-by-a-source", MEMBERSHIP_X + '; igo:startDate "2001"^^xsd:gYear ; igo:datedBy id:src .',
+         [E("id:x", "igo:datedBy", "id:src", "Class", "igosh:datedBy"),
+          E("id:x", None, "id:src", "SPARQL", "igosh:DatedByShape",
+            message=f"the igo:datedBy attestation {NS['id']}src is not among the node's igo:attestation")],
+         ("igosh:datedBy", "igosh:DatedByShape", "igosh:datedByIsAttestation")),
+    Case("dated-by-on-an-undated-node", MEMBERSHIP_X + "; igo:datedBy id:att .",
+         [E("id:x", None, "id:x", "SPARQL", "igosh:DatedByShape",
+            message="igo:datedBy names the attestation of a date, but the node has no igo:date, igo:startDate or igo:endDate")],
+         ("igosh:datedByNodeIsDated",)),
+    # -- plain facts as sourced triples -----------------------------------------------------------
+    Case("sourced-triple-is-fine", TRIPLE_X + "; igo:attestation id:att .", []),
+    Case("sourced-triple-without-subject", 'id:x a igo:SourcedTriple ; rdf:predicate igo:bodyOf ; rdf:object id:org ; igo:attestation id:att .',
+         [E("id:x", "rdf:subject", None, "MinCount", "igosh:tripleSubject")], ("igosh:tripleSubject", "igosh:SourcedTripleShape")),
+    Case("sourced-triple-subject-a-literal", TRIPLE_X.replace("rdf:subject id:district", 'rdf:subject "district"') + "; igo:attestation id:att .",
+         [E("id:x", "rdf:subject", S.format("district"), "NodeKind", "igosh:tripleSubject"),
+          E("id:x", None, "id:x", "SPARQL", "igosh:SourcedTripleShape",
+            message="the sourced triple is not in the graph: assert it, or correct its subject, predicate or object")],
+         ("igosh:tripleSubject", "igosh:tripleAsserted")),
+    Case("sourced-triple-of-a-membership-predicate", TRIPLE_X.replace("igo:locatedIn", "igo:member") + "; igo:attestation id:att .",
+         [E("id:x", "rdf:predicate", "igo:member", "In", "igosh:triplePredicate"),
+          E("id:x", None, "id:x", "SPARQL", "igosh:SourcedTripleShape",
+            message="the sourced triple is not in the graph: assert it, or correct its subject, predicate or object")],
+         ("igosh:triplePredicate",)),
+    Case("sourced-triple-without-object", TRIPLE_X.replace("; rdf:object id:city", "") + "; igo:attestation id:att .",
+         [E("id:x", "rdf:object", None, "MinCount", "igosh:tripleObject")], ("igosh:tripleObject",)),
+    Case("sourced-triple-not-asserted", TRIPLE_X.replace("rdf:object id:city", "rdf:object id:state") + "; igo:attestation id:att .",
+         [E("id:x", None, "id:x", "SPARQL", "igosh:SourcedTripleShape",
+            message="the sourced triple is not in the graph: assert it, or correct its subject, predicate or object")],
+         ("igosh:tripleAsserted",)),
+    Case("sourced-triple-attested-by-a-source", TRIPLE_X + "; igo:attestation id:src .",
+         [E("id:x", "igo:attestation", "id:src", "Class", "igosh:tripleAttestation")], ("igosh:tripleAttestation",)),
+    Case("sourced-triple-background-an-attestation", TRIPLE_X + "; igo:background id:att .",
+         [E("id:x", "igo:background", "id:att", "Class", "igosh:tripleBackground")], ("igosh:tripleBackground",)),
+    Case("sourced-triple-without-support", TRIPLE_X + " .",
+         [E("id:x", None, "id:x", "SPARQL", "igosh:SourcedTripleShape",
+            message="a sourced triple needs an igo:attestation (a source and a verbatim quote) or igo:background")],
+         ("igosh:tripleSupported",)),
+    Case("background-without-note", 'id:x a igo:BackgroundKnowledge ; rdfs:label "X"@en .',
+         [E("id:x", "skos:note", None, "MinCount", "igosh:backgroundNote")], ("igosh:backgroundNote", "igosh:BackgroundKnowledgeShape")),
+    Case("background-note-without-language", 'id:x a igo:BackgroundKnowledge ; rdfs:label "X"@en ; skos:note "Known." .',
+         [E("id:x", "skos:note", S.format("Known."), "Datatype", "igosh:backgroundNote")], ("igosh:backgroundNote",)),
+    # -- what a source offers to a citation -------------------------------------------------------
+    Case("source-url-not-on-the-web", SOURCE_X + '; dct:issued "2020"^^xsd:gYear ; schema:url "ftp://example.org/a" .',
+         [E("id:x", "schema:url", S.format("ftp://example.org/a"), "Pattern", "igosh:sourceUrl")], ("igosh:sourceUrl", "igosh:SourceCitationShape")),
+    Case("source-url-iri-is-fine", SOURCE_X + '; dct:issued "2020"^^xsd:gYear ; schema:url <https://example.org/a> .', []),
+    Case("source-retrieved-a-month", SOURCE_X + '; dct:issued "2020"^^xsd:gYear ; igo:retrieved "2024-01"^^xsd:gYearMonth .',
+         [E("id:x", "igo:retrieved", f'"2024-01"^^<{XSDT}gYearMonth>', "Datatype", "igosh:sourceRetrieved")], ("igosh:sourceRetrieved",)),
+    Case("source-modified-as-words", SOURCE_X + '; dct:issued "2020"^^xsd:gYear ; dct:modified "last week" .',
+         [E("id:x", "dct:modified", S.format("last week"), "Or", "igosh:sourceModified")], ("igosh:sourceModified",)),
+    Case("source-established-date-as-words", SOURCE_X + '; dct:issued "2020"^^xsd:gYear ; dct:date "in 2007" .',
+         [E("id:x", "dct:date", S.format("in 2007"), "Or", "igosh:sourceDate")], ("igosh:sourceDate",)),
+    Case("source-established-date-with-note-is-fine", SOURCE_X + '; dct:date "2007-10-05"^^xsd:date ; skos:note "Year from other sources."@en .', []),
+    Case("source-established-date-without-note", SOURCE_X + '; dct:date "2007-10-05"^^xsd:date .',
+         [E("id:x", None, "id:x", "SPARQL", "igosh:SourceDocumentShape",
+            message="a source needs dct:issued, or dct:date or igo:notBefore with a skos:note saying how it was dated")],
+         ("igosh:sourceIsDated",)),
 ]
 
 
@@ -424,7 +558,8 @@ def _expected(case: Case, shapes_store: ox.Store) -> list[ShaclResult]:
     messages = _messages(shapes_store)
     out = []
     for e in case.expect:
-        path = None if e.path is None else ("^" + iri(e.path[1:]) if e.path.startswith("^") else iri(e.path))
+        # Paths as SHACL writes them (Turtle): an inverse path is [ sh:inversePath <p> ].
+        path = None if e.path is None else (f"[ sh:inversePath {iri(e.path[1:])} ]" if e.path.startswith("^") else iri(e.path))
         out.append(
             ShaclResult(
                 focus=term(e.focus),
@@ -478,15 +613,18 @@ def _node_shapes_of(shapes_store: ox.Store) -> dict[str, dict]:
     """Per node shape: its target classes, property shapes (labels) and SPARQL constraints."""
     out: dict[str, dict] = {}
     q = f"""PREFIX sh: <{SH}>
-        SELECT ?n ?p ?t ?c ?path WHERE {{
+        SELECT ?n ?p ?t ?so ?c ?path WHERE {{
           ?n a sh:NodeShape .
-          {{ ?n sh:targetClass ?t }} UNION {{ ?n sh:property ?p OPTIONAL {{ ?p sh:path ?path }} }} UNION {{ ?n sh:sparql ?c }}
+          {{ ?n sh:targetClass ?t }} UNION {{ ?n sh:targetSubjectsOf ?so }}
+          UNION {{ ?n sh:property ?p OPTIONAL {{ ?p sh:path ?path }} }} UNION {{ ?n sh:sparql ?c }}
         }}"""
     for sol in shapes_store.query(q):
         key = "igosh:" + sol["n"].value[len(IGOSH):]
-        entry = out.setdefault(key, {"targets": set(), "properties": set(), "sparql": set()})
+        entry = out.setdefault(key, {"targets": set(), "subjects_of": set(), "properties": set(), "sparql": set()})
         if sol["t"] is not None:
             entry["targets"].add(sol["t"].value)
+        if sol["so"] is not None:
+            entry["subjects_of"].add(sol["so"].value)
         if sol["p"] is not None:
             if isinstance(sol["p"], ox.BlankNode):
                 entry["properties"].add(f"<{sol['n'].value}> sh:property [<{sol['path'].value}>]")
@@ -527,9 +665,11 @@ def test_cases_fail_the_shapes_they_claim(shapes_store):
                 assert labels & (entry["properties"] | {iri(claim)}), (case.id, claim)
                 types = {m.group(1) for m in re.finditer(r"id:x a (igo:\w+)", case.ttl)}
                 assert types, case.id
-                # the focus is an instance of a target class, directly or through rdfs:subClassOf
+                # the focus is an instance of a target class, directly or through rdfs:subClassOf,
+                # or the subject of a property the shape targets the subjects of
                 closure = _superclasses({iri(t)[1:-1] for t in types})
-                assert closure & entry["targets"], (case.id, claim)
+                used = {iri(m.group(1))[1:-1] for m in re.finditer(r"(igo:\w+) ", case.ttl)}
+                assert closure & entry["targets"] or used & entry["subjects_of"], (case.id, claim)
             else:  # a SPARQL constraint: a result of its node shape, with its message filled in
                 pattern = re.escape(constraint_messages[claim])
                 pattern = re.sub(r"\\\{\\\?\w+\\\}", ".+", pattern)

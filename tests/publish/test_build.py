@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +13,7 @@ import pytest
 import rdflib
 from conftest import EPOCH
 from rdflib.compare import isomorphic
+from support.filesystems import full_disk, read_only_folder
 
 from igokg import publish
 from igokg.cli import main
@@ -154,3 +156,47 @@ def test_build_command_prints_a_summary(tmp_path, capsys, project):
     out = capsys.readouterr().out
     assert code == 0
     assert "triples" in out and "igokg.nt.gz" in out
+
+
+# --------------------------------------------------------------------------- when the disk says no
+
+
+def _build_cli(project, out: Path, capsys) -> tuple[int, str]:
+    code = main(["--root", str(project.root), "build", "--out", str(out)])
+    return code, capsys.readouterr().err
+
+
+def test_a_read_only_file_system_is_a_one_line_error(tmp_path, project, capsys):
+    with read_only_folder(tmp_path / "ro") as ro:
+        code, err = _build_cli(project, ro / "dist", capsys)
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+        assert err.startswith(f"igokg: cannot write the release {ro / 'dist'}: ")
+        assert ("the file system is read-only" if os.geteuid() == 0 else "permission denied") in err
+        assert os.listdir(ro) == []
+
+
+def test_an_out_whose_parent_cannot_be_created_is_a_one_line_error(tmp_path, project, capsys):
+    with read_only_folder(tmp_path / "ro") as ro:
+        code, err = _build_cli(project, ro / "deeper" / "dist", capsys)
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+        assert f"({ro / 'deeper'})" in err and os.listdir(ro) == []
+    (tmp_path / "a-file").write_text("")
+    code, err = _build_cli(project, tmp_path / "a-file" / "sub" / "dist", capsys)
+    assert code == 2
+    assert err == (f"igokg: cannot write the release {tmp_path / 'a-file' / 'sub' / 'dist'}: {tmp_path / 'a-file'} "
+                   "is a file, not a folder; choose another --out\n")
+
+
+def test_an_out_that_is_a_file_is_refused(tmp_path, project, capsys):
+    (tmp_path / "dist").write_text("keep me")
+    code, err = _build_cli(project, tmp_path / "dist", capsys)
+    assert code == 2 and err == f"igokg: {tmp_path / 'dist'} exists and is not a folder; refusing to replace it\n"
+    assert (tmp_path / "dist").read_text() == "keep me"
+
+
+def test_a_full_disk_is_a_one_line_error_and_leaves_nothing(tmp_path, project, capsys):
+    with full_disk(tmp_path / "small", "512k") as small:
+        code, err = _build_cli(project, small / "dist", capsys)
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+        assert "no space left on the device" in err and "the last release was left as it was" in err
+        assert os.listdir(small) == []

@@ -1,4 +1,4 @@
-"""`igokg push` against real stores started here: Oxigraph server always, Virtuoso when installed.
+"""`igokg push` against real stores started here: Oxigraph server and Virtuoso (CI installs it).
 
 Releases are written the way `igokg build` writes them (a gzip N-Triples dump and a
 `void.ttl` with `void:triples`): one from the project's real facts, others generated
@@ -13,12 +13,24 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from support.push_servers import Oxigraph, Proxy, Virtuoso, sparql_select
+from support.push_servers import (
+    MARK,
+    VOID,
+    Oxigraph,
+    Proxy,
+    Virtuoso,
+    generated,
+    graph_counts,
+    markers,
+    need_tool,
+    sparql_select,
+)
 
+from igokg import __version__
 from igokg.cli import main
 from igokg.errors import RemoteError, SourceError
 from igokg.namespaces import DATASET_IRI
-from igokg.project import Settings
+from igokg.project import Settings, user_agent
 from igokg.push import (
     DEFAULT_GRAPH,
     Auth,
@@ -27,26 +39,6 @@ from igokg.push import (
     plan_push,
     push_release,
 )
-
-MARK = "http://example.org/marker"
-VOID = "http://rdfs.org/ns/void#"
-
-
-def write_release(folder: Path, lines: list[str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    body = "".join(sorted(line if line.endswith("\n") else line + "\n" for line in lines))
-    with gzip.GzipFile(folder / "igokg.nt.gz", "wb", mtime=0) as fh:
-        fh.write(body.encode())
-    (folder / "void.ttl").write_text(
-        "@prefix void: <http://rdfs.org/ns/void#> .\n"
-        f"<https://w3id.org/igokg/dataset> a void:Dataset ; void:triples {len(lines)} .\n"
-    )
-    return folder
-
-
-def generated(folder: Path, tag: str, n: int) -> Path:
-    """n triples, each carrying the marker value `tag`."""
-    return write_release(folder, [f'<http://example.org/{tag}/{i}> <{MARK}> "{tag}" .' for i in range(n)])
 
 
 @pytest.fixture(scope="session")
@@ -64,17 +56,6 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory):
     server = Oxigraph(tmp_path_factory.mktemp("oxigraph") / "db").start()
     yield server
     server.kill()
-
-
-def graph_counts(server, graph: str | None = None) -> dict[str, int]:
-    rows = server.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    counts = {r["g"]: int(r["n"]) for r in rows}
-    return counts if graph is None else {graph: counts.get(graph, 0)}
-
-
-def markers(server, graph: str) -> dict[str, int]:
-    rows = server.select(f"SELECT ?v (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s <{MARK}> ?v }} }} GROUP BY ?v")
-    return {r["v"]: int(r["n"]) for r in rows}
 
 
 # --------------------------------------------------------------------------- Oxigraph
@@ -168,6 +149,13 @@ def test_wrong_credentials_fail_clearly_without_printing_the_password(oxigraph, 
         assert len(proxy.seen_auth) >= 4 and set(proxy.seen_auth[-4:]) == {proxy.expected}
 
 
+def test_push_introduces_itself_as_igokg(oxigraph, tmp_path):
+    with Proxy(oxigraph.url) as proxy:
+        push_release(generated(tmp_path / "a", "ua", 5), proxy.url, graph="http://example.org/graph/ua")
+    assert len(proxy.seen_agents) >= 4
+    assert set(proxy.seen_agents) == {user_agent()} == {f"igokg/{__version__} (+https://w3id.org/igokg)"}
+
+
 def test_bearer_token_is_sent_and_never_shown(tmp_path, monkeypatch):
     auth = auth_from_settings(Settings.from_env({"IGOKG_PUSH_TOKEN": "tok-123", "IGOKG_PUSH_USER": "ignored"}))
     assert auth.scheme == "bearer" and "tok-123" not in repr(auth) and "tok-123" not in auth.describe()
@@ -239,6 +227,14 @@ def test_a_dump_that_disagrees_with_void_is_refused_before_sending(tmp_path):
         push_release(release, "http://127.0.0.1:1/query")
 
 
+def test_a_void_with_a_token_beyond_the_parsers_limit_is_refused_before_sending(tmp_path):
+    release = generated(tmp_path / "a", "x", 5)
+    with (release / "void.ttl").open("a") as fh:
+        fh.write('<https://w3id.org/igokg/dataset> <http://example.org/note> "' + "a" * 17_000_000 + '" .\n')
+    with pytest.raises(SourceError, match="void.ttl: not readable Turtle: a literal or IRI is too long for the parser"):
+        push_release(release, "http://127.0.0.1:1/query", dry_run=True)
+
+
 def test_a_missing_release_names_the_file(tmp_path):
     with pytest.raises(SourceError, match="igokg.nt.gz: missing from the release"):
         push_release(tmp_path, "http://127.0.0.1:1/query")
@@ -271,6 +267,13 @@ def test_an_unknown_endpoint_shape_needs_both_overrides():
 
 
 # --------------------------------------------------------------------------- Virtuoso
+
+
+def test_under_ci_a_missing_store_fails_the_tests_instead_of_skipping_them():
+    with pytest.raises(pytest.fail.Exception, match="virtuoso-t-nowhere is not installed: under CI it must be"):
+        need_tool("virtuoso-t-nowhere", env={"CI": "true"})
+    with pytest.raises(pytest.skip.Exception, match=r"\.ci/setup\.d/push\.sh installs it"):
+        need_tool("virtuoso-t-nowhere", env={})
 
 
 @pytest.fixture(scope="module")

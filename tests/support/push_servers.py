@@ -8,6 +8,7 @@ front of a store: an authentication check, or a connection that breaks).
 from __future__ import annotations
 
 import base64
+import gzip
 import http.client
 import http.server
 import os
@@ -23,6 +24,45 @@ from pathlib import Path
 
 import pytest
 
+MARK = "http://example.org/marker"
+VOID = "http://rdfs.org/ns/void#"
+
+
+# --------------------------------------------------------------------------- releases to push
+
+
+def write_release(folder: Path, lines: list[str]) -> Path:
+    """A release as `igokg build` writes it, as far as push reads it: the dump and void.ttl."""
+    folder.mkdir(parents=True, exist_ok=True)
+    body = "".join(sorted(line if line.endswith("\n") else line + "\n" for line in lines))
+    with gzip.GzipFile(folder / "igokg.nt.gz", "wb", mtime=0) as fh:
+        fh.write(body.encode())
+    (folder / "void.ttl").write_text(
+        "@prefix void: <http://rdfs.org/ns/void#> .\n"
+        f"<https://w3id.org/igokg/dataset> a void:Dataset ; void:triples {len(lines)} .\n"
+    )
+    return folder
+
+
+def generated(folder: Path, tag: str, n: int) -> Path:
+    """n triples, each carrying the marker value `tag`."""
+    return write_release(folder, [f'<http://example.org/{tag}/{i}> <{MARK}> "{tag}" .' for i in range(n)])
+
+
+def graph_counts(server, graph: str | None = None) -> dict[str, int]:
+    """Triples per named graph (graphs without triples are not listed)."""
+    rows = server.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    counts = {r["g"]: int(r["n"]) for r in rows}
+    return counts if graph is None else {graph: counts.get(graph, 0)}
+
+
+def markers(server, graph: str) -> dict[str, int]:
+    rows = server.select(f"SELECT ?v (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s <{MARK}> ?v }} }} GROUP BY ?v")
+    return {r["v"]: int(r["n"]) for r in rows}
+
+
+# --------------------------------------------------------------------------- servers
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -30,19 +70,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def need_tool(name: str, marker: Path | None = None) -> str:
-    """The tool's path; a missing tool fails in CI (unless setup recorded why) and skips elsewhere."""
+def need_tool(name: str, env: dict[str, str] | None = None) -> str:
+    """The tool's path. Missing, it fails under CI (its setup script installs it: a skip there
+    would hide that the tests did not run) and skips elsewhere, saying how to get it."""
     found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
     if found:
         return found
-    if marker is not None and marker.is_file():
-        pytest.skip(f"{name} unavailable: {marker.read_text().strip()}")
-    if os.environ.get("CI"):
-        pytest.fail(f"{name} is not installed (the .ci/setup.d scripts should have installed it)")
-    pytest.skip(f"{name} is not installed")
+    env = os.environ if env is None else env
+    if env.get("CI"):
+        pytest.fail(f"{name} is not installed: under CI it must be (.ci/setup.d installs it)", pytrace=False)
+    pytest.skip(f"{name} is not installed (bash .ci/setup.d/push.sh installs it on Debian)")
 
 
 def wait_http(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> None:
+    """Wait until the server answers; if it never does, stop it (a fixture that raised in its
+    setup never runs its teardown, and an unready server would outlive the tests)."""
+    try:
+        _wait_http(url, proc, seconds, log)
+    except BaseException:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        raise
+
+
+def _wait_http(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -113,6 +165,7 @@ class Proxy:
         self.drop_upload = drop_upload
         self.uploads = 0
         self.seen_auth: list[str] = []
+        self.seen_agents: list[str] = []
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -122,6 +175,7 @@ class Proxy:
                 pass
 
             def _any(self) -> None:
+                proxy.seen_agents.append(self.headers.get("User-Agent", ""))
                 length = int(self.headers.get("Content-Length") or 0)
                 if self.command in ("PUT", "POST") and self.path.startswith("/store"):
                     proxy.uploads += 1
@@ -208,15 +262,11 @@ ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = 60
 """
 
-#: Written by .ci/setup.d/push.sh when apt cannot install Virtuoso, with the reason.
-VIRTUOSO_MARKER = Path(__file__).resolve().parents[2] / ".ci" / ".virtuoso-unavailable"
-
-
 class Virtuoso:
     """Virtuoso open source (`virtuoso-t`) on a fresh database in a temporary folder."""
 
     def __init__(self, folder: Path) -> None:
-        self.binary = need_tool("virtuoso-t", VIRTUOSO_MARKER)
+        self.binary = need_tool("virtuoso-t")
         self.folder = folder
         self.http_port, self.sql_port = free_port(), free_port()
         self.log = folder / "stdout.log"

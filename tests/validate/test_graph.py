@@ -151,8 +151,8 @@ def test_missing_seed_file_is_a_violation(project):
 
 def test_shape_violation_names_the_rule_and_the_line(project):
     path = project / "data" / "memberships.ttl"
-    line = edit(path, 'igo:startDate "2017"^^xsd:gYear ;\n    igo:attestation id:att-003-sco-joined, id:att-000-sco-members, id:att-004-sco-members .\n\nid:membership-sco-pakistan',
-                'igo:startDate "2017"^^xsd:gYear ; igo:endDate "2016"^^xsd:gYear ;\n    igo:attestation id:att-003-sco-joined, id:att-000-sco-members, id:att-004-sco-members .\n\nid:membership-sco-pakistan')
+    line = edit(path, 'igo:startDate "2017"^^xsd:gYear ;\n    igo:attestation id:att-003-sco-joined, id:att-000-sco-members, id:att-004-sco-members ;\n    igo:datedBy id:att-003-sco-joined .\n\nid:membership-sco-pakistan',
+                'igo:startDate "2017"^^xsd:gYear ; igo:endDate "2016"^^xsd:gYear ;\n    igo:attestation id:att-003-sco-joined, id:att-000-sco-members, id:att-004-sco-members ;\n    igo:datedBy id:att-003-sco-joined .\n\nid:membership-sco-pakistan')
     for engine in ("fast", "pyshacl"):
         found = violations(validate(project, engine), "igosh:PeriodShape")
         assert [(f.entity, f.message) for f in found] == [(ID + "membership-sco-india", "igo:endDate 2016 is before igo:startDate 2017")]

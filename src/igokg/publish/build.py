@@ -8,7 +8,8 @@ Each writer writes its files into the staging folder and returns what it wrote
 is generated from those descriptions and `SHA256SUMS` lists every one of them, so a new
 writer cannot be forgotten in either; a file on disk that no writer described stops the
 build. Reproducible: no wall clock, no random labels — the date comes from the project
-(SOURCE_DATE_EPOCH or the last commit), the order from sorting.
+(SOURCE_DATE_EPOCH or the last commit), the order from sorting, and every file's and
+folder's mtime is clamped to that date.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from igokg.errors import IgokgError, PublishError
+from igokg.errors import IgokgError, PublishError, explain_os_error
 from igokg.project import Project
-from igokg.publish.atomic import staging_folder, swap_into_place
+from igokg.publish.atomic import clamp_mtimes, staging_folder, swap_into_place
 from igokg.publish.defaults import default_writers
 from igokg.rdf import SortedTriples, sort_triples
 from igokg.release import SUMS_NAME, Writer, Written, sha256_file
@@ -108,12 +109,13 @@ def write_release(
                 say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
                 build.written.extend(writer(build))
             files = _checksums(build)
+            clamp_mtimes(tmp, sources.project.source_date_epoch)
             say("swapping the release into place")
             swap_into_place(tmp, out)
     except IgokgError:
         raise
     except OSError as exc:
-        raise PublishError(f"could not write the release ({exc}); {out} was left as it was") from None
+        raise PublishError(f"could not write the release {out}: {explain_os_error(exc)}; the last release was left as it was") from None
     return Release(out=out, triples=len(build.facts()), files=files, report=report, written=build.written,
                    changes=build.changes, queries=build.queries)
 

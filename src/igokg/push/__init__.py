@@ -20,14 +20,17 @@ Fuseki, Virtuoso, GraphDB…):
 
 On any failure before the swap the staging graph is dropped (best effort: a server
 that died cannot drop anything; the error then names the graph to drop) and the
-target is never touched.
+target is never touched. A staging graph is held under a lease renewed while its push
+runs; a successful push drops the staging graphs of its target whose lease lapsed
+(`staging`), so a push that died leaves nothing for long.
 
 HTTP is stdlib `urllib`: a handful of PUT/POST requests with bounded bodies need no
 extra dependency, and one code path for every request keeps error mapping and
 credential redaction in one place (SPARQLWrapper has no Graph Store Protocol).
     run     push_release: plan, upload, verify, swap
     plan    the dump in chunks, its expected size, the staging graph, the swap update
-    client  HTTP (urllib), errors mapped, credentials redacted
+    staging the staging graph's lease, and the sweep of stale staging graphs
+    client  HTTP (urllib), errors mapped, credentials redacted, igokg's User-Agent
     auth    credentials and endpoints
 """
 

@@ -69,9 +69,10 @@ def derive_endpoints(endpoint: str, update: str | None = None, gsp: str | None =
     `/sparql`, `/sparql-graph-crud` and `/sparql-auth` → `/sparql-auth`,
     `/sparql-graph-crud-auth`. Anything else needs both overrides.
     """
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SourceError("--endpoint", f"not an http(s) URL: {_redact_url(endpoint)}")
+    parts = _http_url("--endpoint", endpoint)
+    for option, url in (("--update-endpoint", update), ("--gsp-endpoint", gsp)):
+        if url:
+            _http_url(option, url)
     path = parts.path.rstrip("/")
 
     def at(p: str) -> str:
@@ -103,8 +104,23 @@ def derive_endpoints(endpoint: str, update: str | None = None, gsp: str | None =
     )
 
 
+def _http_url(option: str, url: str) -> urllib.parse.SplitResult:
+    """The URL's parts, or a SourceError naming the option: urllib's ValueErrors are no message."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError as exc:
+        raise SourceError(option, f"not a valid URL ({exc}): {re.sub(r'//[^/@]*@', '//[redacted]@', url)!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SourceError(option, f"not an http(s) URL: {_redact_url(url)}")
+    return parts
+
+
 def _redact_url(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "[an invalid URL]"
     if parts.username or parts.password:
         host = parts.hostname or ""
         if parts.port:

@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 
 from igokg.errors import RemoteError
+from igokg.project import user_agent
 from igokg.push.auth import Auth, _redact_url
 
 # --------------------------------------------------------------------------- HTTP
@@ -41,7 +42,7 @@ class _Client:
         return text
 
     def request(self, method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> bytes:
-        headers = dict(headers or {})
+        headers = {"User-Agent": user_agent(), **(headers or {})}
         if self.auth.scheme == "basic":
             pair = f"{self.auth.user}:{self.auth.password}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
@@ -96,8 +97,8 @@ def _with_graph(gsp: str, graph: str) -> str:
     return f"{gsp}{sep}{urllib.parse.urlencode({'graph': graph})}"
 
 
-def count_triples(client: _Client, query_url: str, graph: str) -> int:
-    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+def select_rows(client: _Client, query_url: str, query: str) -> list[dict[str, str]]:
+    """A SELECT query's rows, each variable's value as text (unbound variables absent)."""
     body = urllib.parse.urlencode({"query": query}).encode()
     raw = client.request(
         "POST",
@@ -106,10 +107,17 @@ def count_triples(client: _Client, query_url: str, graph: str) -> int:
         {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
     )
     try:
-        bindings = json.loads(raw)["results"]["bindings"]
-        return int(bindings[0]["n"]["value"]) if bindings else 0
-    except (ValueError, KeyError, IndexError, TypeError):
-        raise RemoteError(_redact_url(query_url), f"answered the count query with something else: {raw[:200]!r}") from None
+        return [{k: str(v["value"]) for k, v in row.items()} for row in json.loads(raw)["results"]["bindings"]]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise RemoteError(_redact_url(query_url), f"answered a query with something else: {raw[:200]!r}") from None
+
+
+def count_triples(client: _Client, query_url: str, graph: str) -> int:
+    rows = select_rows(client, query_url, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    try:
+        return int(rows[0]["n"]) if rows else 0
+    except (KeyError, ValueError):
+        raise RemoteError(_redact_url(query_url), f"answered the count query with something else: {rows[:1]!r}") from None
 
 
 def run_update(client: _Client, update_url: str, update: str) -> None:

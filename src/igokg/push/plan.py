@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from igokg.errors import SourceError
 from igokg.namespaces import DATASET_IRI, VOID
 from igokg.push.auth import Auth, Endpoints, _redact_url, derive_endpoints
+from igokg.push.staging import LEASE_SECONDS, leases_graph
 from igokg.release import DUMP_NAME, VOID_NAME
 
 #: The default target graph is the dataset IRI itself: a reader of the VoID finds the
@@ -50,6 +51,7 @@ class PushPlan:
     chunk_triples: int
     chunks: int
     update: str
+    lease_seconds: float = LEASE_SECONDS
 
     def to_text(self) -> str:
         e = self.endpoints
@@ -62,11 +64,15 @@ class PushPlan:
                 f"credentials   {self.auth}",
                 f"target graph  <{self.target}>",
                 f"staging graph <{self.staging}>",
+                f"lease         <staging> dct:modified NOW() in <{leases_graph(self.target)}>, before the upload, "
+                f"renewed every {self.lease_seconds / 10:g} s",
                 f"triples       {self.triples} (void:triples of <{DATASET_IRI}>)",
                 f"upload        {self.chunks} chunk(s) of up to {self.chunk_triples} triples "
                 f"(PUT the first, POST the rest, application/n-triples)",
                 "verify        SELECT (COUNT(*) AS ?n) WHERE { GRAPH <staging> { ?s ?p ?o } } = triples",
                 "swap          " + self.update.replace("\n", "\n              "),
+                f"sweep         DROP SILENT GRAPH each staging graph of <{self.target}> whose lease is older than "
+                f"{self.lease_seconds:g} s (its push is gone)",
             ]
         ) + "\n"
 
@@ -79,6 +85,8 @@ class PushReport:
     uploaded_bytes: int = 0
     target_triples: int | None = None
     seconds: float = 0.0
+    #: Staging graphs of earlier pushes that were gone, dropped after the swap.
+    stale_dropped: list[str] = field(default_factory=list)
 
     def to_text(self) -> str:
         if self.dry_run:
@@ -87,6 +95,7 @@ class PushReport:
             f"pushed {self.plan.triples} triples into <{self.plan.target}> at {_redact_url(self.plan.endpoints.update)}\n"
             f"  {self.plan.chunks} chunk(s), {self.uploaded_bytes} bytes uploaded into <{self.plan.staging}>, "
             f"count verified, swapped in one update, {self.seconds:.1f} s\n"
+            + "".join(f"  dropped the stale staging graph <{g}> of an earlier push\n" for g in self.stale_dropped)
         )
 
     def to_json(self) -> str:
@@ -104,6 +113,9 @@ def _release_files(release_dir: Path) -> tuple[Path, int]:
         quads = list(ox.parse(void.read_bytes(), format=ox.RdfFormat.TURTLE))
     except (SyntaxError, ValueError) as exc:
         raise SourceError(void, f"not readable Turtle: {exc}") from None
+    except MemoryError as exc:  # pyoxigraph's "Reached the buffer maximal size": one token over 16 MiB
+        raise SourceError(void, f"not readable Turtle: a literal or IRI is too long for the parser ({exc})",
+                          hint="rebuild the release with igokg build") from None
     counts = [
         q.object.value
         for q in quads
@@ -174,6 +186,7 @@ def plan_push(
     auth: Auth = Auth(),
     chunk_triples: int = CHUNK_TRIPLES,
     staging_token: str | None = None,
+    lease: float = LEASE_SECONDS,
 ) -> PushPlan:
     """Read the release and settle every name and number of the push; send nothing."""
     if chunk_triples < 1:
@@ -203,4 +216,5 @@ def plan_push(
         chunk_triples=chunk_triples,
         chunks=max(1, -(-lines // chunk_triples)),
         update=swap_update(staging, target),
+        lease_seconds=lease,
     )

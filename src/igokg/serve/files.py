@@ -22,6 +22,7 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
 
+from igokg.release import read_sums
 from igokg.serve.headers import html_headers
 
 MEDIA_TYPES = {
@@ -73,19 +74,6 @@ def unsafe_path(raw: str, path: str) -> bool:
     return False
 
 
-def read_sums(path: Path) -> dict[str, str]:
-    """`name -> sha256` from a release's SHA256SUMS (empty when there is none)."""
-    sums: dict[str, str] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return sums
-    for line in lines:
-        digest, sep, name = line.partition("  ")
-        if sep and len(digest) == 64:
-            sums[name] = digest
-    return sums
-
 
 class ReleaseFiles(StaticFiles):
     """The release folder as static files; `not_found(scope)` answers what is not there."""
@@ -95,7 +83,7 @@ class ReleaseFiles(StaticFiles):
         self.release = Path(release).resolve()
         self.base = base_iri.encode()
         self.not_found = not_found
-        self.sums = read_sums(self.release / "SHA256SUMS")
+        self.sums = read_sums(self.release)
         self._pages: dict[tuple[str, int, int], bytes] = {}
 
     async def get_response(self, path: str, scope: Scope) -> Response:

@@ -10,14 +10,14 @@ from igokg.errors import ShapeError, UnsupportedShape
 
 # pySHACL's own regular expressions (helper/sparql_query_helper.py), copied so that
 # exactly the queries it refuses are refused here.
-_BIND_THIS = re.compile(r"([\s{}()])[\$\?]this", flags=re.M)
-_BIND_PATH = re.compile(r"([\s{}()])[\$\?]PATH", flags=re.M)
-_BIND_SG = re.compile(r"([\s{}()])[\$\?]shapesGraph", flags=re.M)
-_BIND_CS = re.compile(r"([\s{}()])[\$\?]currentShape", flags=re.M)
-_HAS_MINUS = re.compile(r"^(?:[^#]*|M)(?!#)#?[^\?\$\#]M?INUS[\s\{]", flags=re.M | re.I)
-_HAS_VALUES = re.compile(r"^(?!\s*#).*?(?<![\w\-\:])VALUES\b(?:\s*(?:\(|[\?\$]\w+|\{|\w|\s))", flags=re.M | re.I)
-_HAS_SERVICE = re.compile(r"^(?:[^#]*|S)(?!#)#?[^\?\$\#]S?ERVICE[\s\<]", flags=re.M | re.I)
-_HAS_AS_VAR = re.compile(r"[^\w]+AS[\s]+[\$\?](\w+)", flags=re.M | re.I)
+_BIND_THIS = re.compile(r"([\s{}()])[\$\?]this", flags=re.MULTILINE)
+_BIND_PATH = re.compile(r"([\s{}()])[\$\?]PATH", flags=re.MULTILINE)
+_BIND_SG = re.compile(r"([\s{}()])[\$\?]shapesGraph", flags=re.MULTILINE)
+_BIND_CS = re.compile(r"([\s{}()])[\$\?]currentShape", flags=re.MULTILINE)
+_HAS_MINUS = re.compile(r"^(?:[^#]*|M)(?!#)#?[^\?\$\#]M?INUS[\s\{]", flags=re.MULTILINE | re.IGNORECASE)
+_HAS_VALUES = re.compile(r"^(?!\s*#).*?(?<![\w\-\:])VALUES\b(?:\s*(?:\(|[\?\$]\w+|\{|\w|\s))", flags=re.MULTILINE | re.IGNORECASE)
+_HAS_SERVICE = re.compile(r"^(?:[^#]*|S)(?!#)#?[^\?\$\#]S?ERVICE[\s\<]", flags=re.MULTILINE | re.IGNORECASE)
+_HAS_AS_VAR = re.compile(r"[^\w]+AS[\s]+[\$\?](\w+)", flags=re.MULTILINE | re.IGNORECASE)
 
 
 def _check_like_pyshacl(label: str, text: str) -> None:
@@ -30,6 +30,63 @@ def _check_like_pyshacl(label: str, text: str) -> None:
     m = _HAS_AS_VAR.search(text)
     if m and m.group(1) in ("this", "shapesGraph", "currentShape"):
         raise ShapeError(label, f"a SPARQL constraint must not rebind ${m.group(1)} with AS")
+
+
+def check_prebinding(label: str, text: str, prebound: set[str]) -> None:
+    """SHACL §5.3.1: the restrictions pre-binding needs; a query that breaks them is a failure.
+
+    No MINUS, SERVICE or VALUES; no `AS ?v` for a pre-bound ?v; every subquery returns the
+    pre-bound variables ($shapesGraph and $currentShape excepted).
+    """
+    _check_like_pyshacl(label, text)
+    masked = _mask(text)
+    for m in re.finditer(r"\bAS\s+[\$\?](\w+)", masked, re.IGNORECASE):
+        if m.group(1) in prebound:
+            raise ShapeError(label, f"a SPARQL query must not rebind the pre-bound ${m.group(1)} with AS")
+    needed = prebound - {"shapesGraph", "currentShape"}
+    selects = list(re.finditer(r"\bSELECT\b", masked, re.IGNORECASE))
+    top = 1 if re.match(r"\s*(PREFIX\s+\S*\s*<[^>]*>\s*|BASE\s*<[^>]*>\s*)*SELECT\b", masked, re.IGNORECASE) else 0
+    for m in selects[top:]:
+        brace = masked.find("{", m.end())
+        head = masked[m.end():brace]
+        end = _closing(masked, brace)
+        if head.strip().upper().startswith(("*", "DISTINCT *", "REDUCED *")):
+            body = re.sub(r"\bFILTER\s*\(", "FILTER(", masked[brace:end])
+            in_scope = {v for v in needed if re.search(rf"[\$\?]{v}\b", _without_filters(body))}
+        else:
+            in_scope = {v for v in needed if re.search(rf"[\$\?]{v}\b", head)}
+        if needed - in_scope:
+            missing = ", ".join("$" + v for v in sorted(needed - in_scope))
+            raise ShapeError(label, f"a subquery must return the pre-bound {missing}")
+
+
+def _closing(text: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
+
+
+def _without_filters(body: str) -> str:
+    out, i = [], 0
+    for m in re.finditer(r"\bFILTER\s*\(", body, re.IGNORECASE):
+        if m.start() < i:
+            continue
+        out.append(body[i:m.start()])
+        depth, j = 0, m.end() - 1
+        while j < len(body):
+            depth += {"(": 1, ")": -1}.get(body[j], 0)
+            j += 1
+            if depth == 0:
+                break
+        i = j
+    out.append(body[i:])
+    return "".join(out)
 
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
@@ -62,7 +119,18 @@ def _mask(text: str) -> str:
     return "".join(out)
 
 
-_AGGREGATE = re.compile(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
+_PNAME = re.compile(r"(?<![\w.\-:?$])([A-Za-z][\w.\-]*)?:(?=[\w%\\]|[\s;,.)}]|$)")
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:", re.IGNORECASE)
+
+
+def _undeclared_prefixes(text: str, declared: set[str]) -> list[str]:
+    """Prefixes the query uses without a declaration (strings, IRIs and comments left out)."""
+    masked = _mask(text)
+    declared = declared | {m.group(1) or "" for m in _PREFIX_DECL.finditer(masked)}
+    return sorted({m.group(1) or "" for m in _PNAME.finditer(masked)} - declared)
+
+
+_AGGREGATE = re.compile(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
 
 
 def _rewrite_select(label: str, text: str, focus: str) -> tuple[str, tuple[str, ...]]:
@@ -70,7 +138,7 @@ def _rewrite_select(label: str, text: str, focus: str) -> tuple[str, tuple[str, 
     joined first in the WHERE group, which for the query shapes accepted here equals
     pySHACL's pre-binding of $this. Anything where the two could differ is refused."""
     masked = _mask(text)
-    selects = list(re.finditer(r"\bSELECT\b", masked, re.I))
+    selects = list(re.finditer(r"\bSELECT\b", masked, re.IGNORECASE))
     if len(selects) != 1:
         if not selects:
             raise ShapeError(label, "sh:select must hold a SELECT query")
@@ -82,9 +150,9 @@ def _rewrite_select(label: str, text: str, focus: str) -> tuple[str, tuple[str, 
     brace = masked.find("{", start)
     if brace < 0:
         raise ShapeError(label, "sh:select has no WHERE group")
-    head = re.sub(r"\bWHERE\b\s*$", "", masked[start:brace].rstrip(), flags=re.I)
+    head = re.sub(r"\bWHERE\b\s*$", "", masked[start:brace].rstrip(), flags=re.IGNORECASE)
     head_text = text[start:start + len(head)]  # same span, strings and IRIs intact
-    m = re.match(r"\s*(DISTINCT|REDUCED)\b", head, re.I)
+    m = re.match(r"\s*(DISTINCT|REDUCED)\b", head, re.IGNORECASE)
     skip = m.end() if m else 0
     projected = _projection(label, head[skip:])
     depth, close = 0, -1
@@ -101,13 +169,13 @@ def _rewrite_select(label: str, text: str, focus: str) -> tuple[str, tuple[str, 
     body, body_masked = text[brace + 1:close], masked[brace + 1:close]
     tail_masked = masked[close + 1:]
     for word in ("UNION", "GRAPH", "SERVICE", "MINUS", "VALUES", "LIMIT", "OFFSET"):
-        if re.search(rf"\b{word}\b", body_masked + " " + tail_masked, re.I):
+        if re.search(rf"\b{word}\b", body_masked + " " + tail_masked, re.IGNORECASE):
             raise UnsupportedShape(label, f"{word} in a SPARQL constraint")
     _check_groups(label, body_masked)
-    group = re.search(r"\bGROUP\s+BY\b(.*?)(\bHAVING\b|\bORDER\b|$)", tail_masked, re.I | re.S)
+    group = re.search(r"\bGROUP\s+BY\b(.*?)(\bHAVING\b|\bORDER\b|$)", tail_masked, re.IGNORECASE | re.DOTALL)
     if group and not re.search(r"[\?\$]this\b", group.group(1)):
         raise UnsupportedShape(label, "GROUP BY without $this in a SPARQL constraint")
-    if not group and (_AGGREGATE.search(head) or re.search(r"\bHAVING\b", tail_masked, re.I)):
+    if not group and (_AGGREGATE.search(head) or re.search(r"\bHAVING\b", tail_masked, re.IGNORECASE)):
         raise UnsupportedShape(label, "aggregates without GROUP BY $this in a SPARQL constraint")
     # The author's projection is kept as written (expressions included); ?this is added
     # when it was not selected, because each row must name its focus node.
@@ -134,7 +202,7 @@ def _projection(label: str, head: str) -> tuple[str, ...]:
                 i += m.end()
                 continue
         i += 1
-    for m in re.finditer(r"\bAS\s+[\?\$](\w+)", head, re.I):
+    for m in re.finditer(r"\bAS\s+[\?\$](\w+)", head, re.IGNORECASE):
         names.append(m.group(1))
     if not names:
         raise ShapeError(label, "sh:select projects no variables")

@@ -1,30 +1,28 @@
-"""Terms shared by both SHACL engines: one spelling of every RDF term, and the
-pySHACL value tests that the fast engine calls back into.
+"""Terms shared by both SHACL engines: one spelling of every RDF term.
 
 Both engines must print a focus node or a value the same way, or their results
 cannot be compared; rdflib's `n3()` and pyoxigraph's `str()` differ (triple quotes,
 language-tag case, explicit `^^xsd:string`). So each engine converts its terms to a
 `Term` and `Term.nt` is the only serialisation the results use.
 
-The value tests (`datatype_ok`, `pattern_ok`, `range_ok`) reproduce pySHACL's
-Python code rather than SPARQL semantics, because that is what pySHACL does: an
-XSD-valid literal can still fail there (rdflib decides "ill-typed"), and patterns
-are Python regular expressions, not XPath ones.
+A literal whose lexical form the store would rewrite ("01"^^xsd:integer) is kept in the
+store as written under a wrapper datatype (`lexical`): `from_ox` unwraps it, so every
+result and every Python-side test sees the literal the data wrote.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
+
+from igokg.namespaces import LEXICAL
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -68,10 +66,22 @@ class Term:
         return self.kind == "bnode"
 
     def sparql(self) -> str:
-        """The term as it may appear in SPARQL text (not for blank nodes)."""
+        """The term as it may appear in SPARQL text (not for blank nodes).
+
+        Literals the store would rewrite must go through `lexical.Constants` instead.
+        """
         if self.kind == "bnode":
             raise ValueError("blank nodes cannot be written into a query")
         return self.nt
+
+    def to_ox(self) -> Any:
+        if self.kind == "iri":
+            return ox.NamedNode(self.value)
+        if self.kind == "bnode":
+            return ox.BlankNode(self.value)
+        if self.lang:
+            return ox.Literal(self.value, language=self.lang)
+        return ox.Literal(self.value, datatype=ox.NamedNode(self.datatype or XSD_STRING))
 
     def rdflib_str(self) -> str:
         """What `str()` of the matching rdflib term gives (used in message substitution)."""
@@ -94,6 +104,7 @@ def from_ox(term: Any) -> Term:
         if term.language:
             return Term("literal", term.value, None, term.language.lower())
         dt = term.datatype.value
+        dt = dt.removeprefix(LEXICAL)  # a literal kept as written: its own datatype follows the prefix
         return Term("literal", term.value, None if dt == XSD_STRING else dt)
     raise TypeError(f"not an RDF term: {term!r}")
 
@@ -152,73 +163,3 @@ def quiet_rdflib() -> Iterator[None]:
 def quiet_rdflib_literal(term: Term) -> rdflib.Literal:
     with quiet_rdflib():
         return to_rdflib_term(term)
-
-
-def rdflib_recognises(datatype: str) -> bool:
-    """True when rdflib has a converter for the datatype, i.e. it can call a literal ill-typed."""
-    from rdflib.term import (
-        _toPythonMapping,  # rdflib's own table; private but stable since 6.0
-    )
-
-    return rdflib.URIRef(datatype) in _toPythonMapping
-
-
-# pySHACL's DatatypeConstraintComponent._assert_actual_datatype: after the
-# ill-typed test it also checks the Python type of the parsed value.
-_PY_TYPE_CHECK: dict[str, type | tuple[type, ...]] = {
-    XSD_STRING: (str, bytes),
-    RDF_LANGSTRING: (str, bytes),
-    XSD + "integer": int,
-    XSD + "float": float,
-    XSD + "decimal": Decimal,
-    XSD + "boolean": bool,
-    XSD + "date": date,
-    XSD + "time": time,
-    XSD + "dateTime": datetime,
-}
-
-
-def datatype_ok(term: Term, datatype: str) -> bool:
-    """pySHACL's verdict for a literal whose datatype IRI already equals `datatype`."""
-    lit = quiet_rdflib_literal(term)
-    if lit.ill_typed is True:
-        return False
-    expected = _PY_TYPE_CHECK.get(datatype)
-    return True if expected is None else isinstance(lit.value, expected)
-
-
-def compile_pattern(pattern: str, flags: str | None) -> re.Pattern[str]:
-    """pySHACL honours only the i and m flags (case-insensitively) and ignores s, x, q."""
-    re_flags = 0
-    if flags:
-        lowered = flags.lower()
-        if "i" in lowered:
-            re_flags |= re.I
-        if "m" in lowered:
-            re_flags |= re.M
-    return re.compile(pattern, re_flags)
-
-
-def pattern_ok(term: Term, matcher: re.Pattern[str]) -> bool:
-    if term.is_bnode:
-        return False
-    # pySHACL tries match() then search(); search() alone gives the same answer.
-    return matcher.search(term.value) is not None
-
-
-def range_ok(term: Term, bound: Term, accept: Callable[[int], bool]) -> bool:
-    """pySHACL's value-range test: compare with rdflib semantics, type errors fail."""
-    from pyshacl.rdfutil.compare import (
-        compare_literal,  # the reference engine's own comparison
-    )
-
-    if not term.is_literal:
-        return False
-    v = quiet_rdflib_literal(term)
-    m = quiet_rdflib_literal(bound)
-    if isinstance(m.value, str) != isinstance(v.value, str):
-        return False
-    try:
-        return accept(compare_literal(v, m))
-    except (TypeError, NotImplementedError):
-        return False

@@ -25,59 +25,40 @@ VIOLATION = SH + "Violation"
 WARNING = SH + "Warning"
 INFO = SH + "Info"
 
-# pySHACL counts these (and only these) integer types as valid lengths.
-_WHOLE_INTEGERS = {
-    XSD + t
-    for t in (
-        "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
-        "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-    )
-}
+# The one custom SPARQL function: is this literal well-formed for its datatype (`xsd`)? Called
+# only for datatypes the store cannot parse and for literals kept as written.
+_FN_WELL_FORMED = "urn:igokg:shacl:fn:well-formed"
 
-# pyoxigraph's Store keeps these datatypes' values but not their IRIs: "5"^^xsd:int is
-# stored as "5"^^xsd:integer, xsd:dateTimeStamp as xsd:dateTime. sh:datatype naming
-# one of them cannot be checked on the store, so it is refused.
-_STORE_ERASES = (_WHOLE_INTEGERS - {XSD_INTEGER}) | {XSD + "dateTimeStamp"}
-
-# Custom SPARQL functions; the second argument indexes tables in CompiledShapes.
-_FN = "urn:igokg:shacl:fn:"
-_FN_DATATYPE = _FN + "datatype"
-_FN_PATTERN = _FN + "pattern"
-_FN_RANGE = _FN + "range"
+# Placeholders filled at run time: `__IGOKG_UNWRAP(?v)` reads a literal kept as written
+# (`lexical`) as the value it denotes, and is just ?v when the store holds none.
+_UNWRAP = "__IGOKG_UNWRAP"
+_UNWRAP_RE = re.compile(r"__IGOKG_UNWRAP\((\?\w+)\)")
 
 # Placeholders filled at run time, once the subclass closure of the data is known.
 _CLASS_TARGET = re.compile(r"__IGOKG_TARGET_CLASS_(\d+)__")
 _CLASS_CHECK = re.compile(r"__IGOKG_CLASS_CHECK_(\d+)_(\w+)__")
+# A literal kept as written (`lexical`) passing sh:datatype: only where the store holds some.
+_KEPT = re.compile(r"__IGOKG_KEPT_(\d+)_(\w+)__")
 
-# Terms a shape may carry that neither constrain nor target anything.
+# Terms a shape may carry that neither constrain nor target anything by themselves.
 _INERT = {
     RDF_TYPE,
     SH + "name", SH + "description", SH + "order", SH + "group", SH + "defaultValue",
     SH + "message", SH + "severity", SH + "deactivated", SH + "path",
     SH + "targetClass", SH + "targetNode", SH + "targetSubjectsOf", SH + "targetObjectsOf",
-    SH + "flags",  # read together with sh:pattern; alone, pySHACL ignores it too
+    SH + "flags", SH + "qualifiedMinCount", SH + "qualifiedMaxCount", SH + "qualifiedValueShapesDisjoint",
+    SH + "ignoredProperties", SH + "prefixes", SH + "declare",
+    SH + "select", SH + "ask",  # parts of a SPARQL constraint: read through sh:sparql, even on a shape itself
 }
 
-# Value-level constraints: each is a test on one value node, so it compiles to a
-# SPARQL boolean expression and can also appear inside sh:or/sh:and/sh:not/sh:xone/sh:node.
-_VALUE_LEVEL = {
-    SH + "class": "ClassConstraintComponent",
-    SH + "datatype": "DatatypeConstraintComponent",
-    SH + "nodeKind": "NodeKindConstraintComponent",
-    SH + "pattern": "PatternConstraintComponent",
-    SH + "minLength": "MinLengthConstraintComponent",
-    SH + "maxLength": "MaxLengthConstraintComponent",
-    SH + "in": "InConstraintComponent",
-    SH + "languageIn": "LanguageInConstraintComponent",
-    SH + "minInclusive": "MinInclusiveConstraintComponent",
-    SH + "maxInclusive": "MaxInclusiveConstraintComponent",
-    SH + "minExclusive": "MinExclusiveConstraintComponent",
-    SH + "maxExclusive": "MaxExclusiveConstraintComponent",
-    SH + "or": "OrConstraintComponent",
-    SH + "and": "AndConstraintComponent",
-    SH + "not": "NotConstraintComponent",
-    SH + "xone": "XoneConstraintComponent",
-    SH + "node": "NodeConstraintComponent",
+# Every constraint parameter the compiler reads.
+_COMPILED = {
+    SH + p for p in (
+        "class", "datatype", "nodeKind", "pattern", "minLength", "maxLength", "in", "languageIn",
+        "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "node", "not", "and", "or", "xone",
+        "minCount", "maxCount", "uniqueLang", "hasValue", "equals", "disjoint", "lessThan", "lessThanOrEquals",
+        "qualifiedValueShape", "closed", "property", "sparql",
+    )
 }
 
 _NODE_KINDS = {
@@ -89,25 +70,8 @@ _NODE_KINDS = {
     SH + "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
 }
 
-_RANGES = {
-    SH + "minInclusive": (lambda c: c >= 0, ">="),
-    SH + "maxInclusive": (lambda c: c <= 0, "<="),
-    SH + "minExclusive": (lambda c: c > 0, ">"),
-    SH + "maxExclusive": (lambda c: c < 0, "<"),
-}
-
 # Well-formed SHACL that this engine refuses, with the name it reports.
 _UNSUPPORTED = {
-    SH + "closed": "sh:closed",
-    SH + "ignoredProperties": "sh:ignoredProperties",
-    SH + "equals": "sh:equals",
-    SH + "disjoint": "sh:disjoint",
-    SH + "lessThan": "sh:lessThan",
-    SH + "lessThanOrEquals": "sh:lessThanOrEquals",
-    SH + "qualifiedValueShape": "sh:qualifiedValueShape",
-    SH + "qualifiedMinCount": "sh:qualifiedMinCount",
-    SH + "qualifiedMaxCount": "sh:qualifiedMaxCount",
-    SH + "qualifiedValueShapesDisjoint": "sh:qualifiedValueShapesDisjoint",
     SH + "target": "sh:target (SHACL-AF custom target)",
     SH + "rule": "sh:rule (SHACL-AF rules)",
     SH + "expression": "sh:expression (SHACL-AF node expressions)",

@@ -26,6 +26,17 @@ def parse_turtle(path: Path, display: str | None = None) -> list[ox.Triple]:
         ) from None
     except ValueError as exc:  # e.g. invalid UTF-8
         raise SourceError(shown, str(exc), hint="the file must be UTF-8 Turtle") from None
+    except MemoryError as exc:  # "Reached the buffer maximal size": one token over the parser's limit
+        raise SourceError(shown, f"a literal or IRI is too long for the parser ({exc})", _long_line(data),
+                          hint="keep long texts in a file of their own and cite it") from None
+
+
+def _long_line(data: bytes, limit: int = 1 << 24) -> int | None:
+    """The first line longer than the parser's buffer (16 MiB): where the oversized token is."""
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if len(line) >= limit:
+            return number
+    return None
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None, str]:

@@ -2,16 +2,20 @@
 
 Two SHACL engines give the same results (tests hold them to it): `fast` runs the shapes
 compiled to SPARQL on the embedded store (`igokg.shacl`), `pyshacl` runs the reference
-implementation. `fast` falls back to pySHACL for a shape it cannot compile, so the choice
-only ever changes speed.
+implementation. `fast` hands any shape it cannot compile, or that fails, to pySHACL (one note
+in the report says which and why), so the choice only ever changes speed.
+
+Both engines see the data as written: the literals the store rewrote on load ("01"^^xsd:integer
+kept as "1") are put back for the time of validation (`igokg.shacl.lexical`), and the shapes
+are read from their files again rather than from the store, for the same reason.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import re
+from collections.abc import Callable
 
 from igokg import shacl
-from igokg.errors import UnsupportedShape
 from igokg.namespaces import compact
 from igokg.report import Finding, Report, ShaclResult
 from igokg.sources import Sources
@@ -23,7 +27,7 @@ from igokg.validate.checks import (
     check_vocabulary,
 )
 
-ENGINES = ("fast", "pyshacl")
+ENGINES = shacl.ENGINES
 
 
 def validate_graph(sources: Sources, engine: str = "fast", progress: Callable[[str], None] | None = None) -> Report:
@@ -32,29 +36,27 @@ def validate_graph(sources: Sources, engine: str = "fast", progress: Callable[[s
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     say = progress or (lambda _m: None)
     say("checking shapes")
-    used = engine
-    if engine == "fast":
-        try:
-            compiled = shacl.compile_shapes(sources.shapes)
-            results = shacl.run_shapes(compiled, sources.store, union=True)
-        except UnsupportedShape:
-            used = "pyshacl (fast engine fell back)"
-            results = _pyshacl(sources)
-    else:
-        results = _pyshacl(sources)
-    findings = [_from_shacl(r, sources) for r in results]
+    outcome = check_shapes(sources, engine, say)
+    shacl_findings = [_from_shacl(r, sources) for r in outcome.results]
     say("checking quotes, sources and Wikidata links")
-    findings += check_sources(sources)
+    findings = check_sources(sources)
     findings += check_quotes(sources)
     findings += check_qids(sources)
     findings += check_references(sources)
     findings += check_vocabulary(sources)
-    findings = sorted(set(findings), key=Finding.sort_key)
-    return Report(findings=findings, engine=used, triples=len(sources.store), shacl_results=results)
+    # The project's checks may find one thing twice; SHACL results stay one per result.
+    findings = sorted(shacl_findings + list(set(findings)), key=Finding.sort_key)
+    return Report(findings=findings, engine=outcome.engine, triples=len(sources.store),
+                  shacl_results=outcome.results, notes=outcome.fallbacks + outcome.notes)
 
 
-def _pyshacl(sources: Sources) -> list[ShaclResult]:
-    return shacl.run_pyshacl(shacl.to_rdflib(sources.store), shacl.to_rdflib(sources.shapes, dataset=False))
+def check_shapes(sources: Sources, engine: str = "fast", say: Callable[[str], None] | None = None) -> shacl.Outcome:
+    """The SHACL part alone: the shapes as written, on the data as written."""
+    root = sources.project.root
+    shapes = shacl.ShapesGraph.from_turtle(((root / rel).read_bytes(), None) for rel in sources.shape_files)
+    files = [(root / rel, sources.graph_of(rel)) for rel in sources.ontology_files + sources.fact_files]
+    as_written = shacl.scan(files, sources.store)
+    return shacl.validate_shapes(shapes, sources.store, as_written=as_written, engine=engine, say=say)
 
 
 def _strip(term: str) -> str:
@@ -64,18 +66,21 @@ def _strip(term: str) -> str:
     return term
 
 
+def _compact_path(path: str) -> str:
+    """A SHACL path in Turtle with the project's prefixes: `[ sh:inversePath igo:member ]`."""
+    return re.sub(r"<([^<>\s]+)>", lambda m: compact(m.group(1)), path)
+
+
 def _from_shacl(r: ShaclResult, sources: Sources) -> Finding:
     focus = _strip(r.focus)
-    path = compact(_strip(r.path)) if r.path and r.path.startswith("<") else (r.path or "")
-    hint = _strip(r.path) if r.path and r.path.startswith("<") else None
-    loc = sources.locate(focus, hint) if focus.startswith("http") else None
-    shape = compact(_strip(r.shape)) if r.shape and r.shape.startswith("<") else "shape"
+    simple = r.path is not None and r.path.startswith("<") and r.path.endswith(">")
+    loc = sources.locate(focus, _strip(r.path) if simple and r.path else None) if focus.startswith("http") else None
     return Finding(
         entity=focus,
         severity=r.severity.rsplit("#", 1)[-1],
-        rule=shape,
+        rule=_compact_path(r.shape) if r.shape else "shape",
         message=r.message or r.component.rsplit("#", 1)[-1],
-        path=path,
+        path=_compact_path(r.path) if r.path else "",
         value=r.value or "",
         location=str(loc) if loc else "",
     )

@@ -7,12 +7,14 @@ Output: reports that are data — `CheckReport`, `DiffReport`, `QuickStatementsR
 rendering to a terminal table, CSV and JSON.
 
 The client follows Wikimedia's etiquette for the Query Service: a descriptive User-Agent with
-a contact, few and batched queries (`VALUES`), a timeout, retries with exponential backoff on
+the operator's contact (`IGOKG_WIKIDATA_CONTACT`, required for Wikimedia's services), few and
+batched queries (`VALUES`), a total deadline per request, retries with exponential backoff on
 429 and 503 that honour `Retry-After` within a capped total wait, and a disk cache keyed by
 the query's hash, so that a rerun asks the service nothing. Every failure becomes a
 `RemoteError` naming the endpoint and the HTTP status.
 
     client           the SPARQL client: User-Agent, batching, retries, cache
+    http             one HTTP request under a total deadline
     check            every owl:sameAs QID: exists, not merged, label and type fit
     diff             our statements beside Wikidata's
     quickstatements  what Wikidata lacks, as QuickStatements v1
@@ -26,9 +28,8 @@ or push; `cli` hands its diff writer to `build_release`.
 
 from igokg.wikidata.check import CheckReport, LinkCheck, check_links
 from igokg.wikidata.client import (
-    CONTACT,
     DEFAULT_ENDPOINT,
-    USER_AGENT,
+    WIKIMEDIA_DOMAINS,
     CacheMiss,
     WikidataClient,
 )
@@ -44,8 +45,7 @@ from igokg.wikidata.quickstatements import (
 
 __all__ = [
     "DEFAULT_ENDPOINT",
-    "CONTACT",
-    "USER_AGENT",
+    "WIKIMEDIA_DOMAINS",
     "WDate",
     "qs_time",
     "labels_match",

@@ -1,10 +1,11 @@
 """A client for the Wikidata Query Service (or any SPARQL endpoint), polite and cached.
 
-It follows Wikimedia's etiquette: a descriptive User-Agent with a contact, few and batched
-queries (`VALUES`), a timeout, retries with exponential backoff on 429 and 503 that honour
-`Retry-After` within a capped total wait, and a disk cache keyed by the query's hash, so that
-a rerun asks the service nothing. Every failure becomes a `RemoteError` naming the endpoint
-and the HTTP status.
+It follows Wikimedia's etiquette: a descriptive User-Agent with the operator's contact
+(`IGOKG_WIKIDATA_CONTACT`; without one, Wikimedia's services are not asked at all), few and
+batched queries (`VALUES`), a total deadline per request, retries with exponential backoff on
+429 and 503 that honour `Retry-After` within a capped total wait, and a disk cache keyed by the
+query's hash, so that a rerun asks the service nothing. Every failure becomes a `RemoteError`
+naming the endpoint and the HTTP status.
 """
 
 from __future__ import annotations
@@ -14,23 +15,33 @@ import http.client
 import json
 import os
 import re
-import socket
 import tempfile
 import time
 import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from igokg import __version__
-from igokg.errors import IgokgError, RemoteError
+from igokg.errors import (
+    IgokgError,
+    OutputError,
+    RemoteError,
+    SourceError,
+    explain_os_error,
+)
 from igokg.namespaces import WD
+from igokg.project import user_agent
+from igokg.wikidata.http import DeadlineExceeded, fetch
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
-#: Who to write to about our traffic. Wikimedia's User-Agent policy asks for a way to reach us.
-CONTACT = "https://w3id.org/igokg; igokg@example.org"
-USER_AGENT = f"igokg/{__version__} ({CONTACT}) SPARQLWrapper"
+#: Wikimedia's own services (the Query Service and its mirrors): they get no query without a
+#: real contact in the User-Agent (https://foundation.wikimedia.org/wiki/Policy:User-Agent_policy).
+WIKIMEDIA_DOMAINS = ("wikidata.org", "wikimedia.org")
+#: Reserved for examples (RFC 2606): a contact there reaches nobody.
+_PLACEHOLDER_DOMAINS = re.compile(r"(^|[@./])example\.(org|com|net)\b|^$", re.I)
 
 #: QIDs per query. WDQS answers 50 items with all their labels well within its limits.
 BATCH = 50
@@ -104,10 +115,47 @@ class WikidataClient:
     max_wait: float = 120.0
     backoff: float = 2.0
     sleep: Sleep = time.sleep
-    user_agent: str = USER_AGENT
+    #: Who Wikimedia can write to about this traffic: an email or a web page (Settings.wikidata_contact).
+    contact: str = ""
     #: HTTP requests actually sent (cache hits do not count).
     requests: int = 0
     cache_hits: int = 0
+
+    def __post_init__(self) -> None:
+        try:
+            parts = urllib.parse.urlsplit(self.endpoint)
+            parts.port  # noqa: B018 - raises ValueError on a port out of range
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SourceError("--endpoint", f"not an http(s) URL: {self.endpoint!r}")
+        self.contact = self.contact.strip()
+        if self.contact and (not self.contact.isprintable() or len(self.contact) > 200 or set(self.contact) & set("()")):
+            raise SourceError("IGOKG_WIKIDATA_CONTACT", "must be an email address or a web page: one line, "
+                              "printable, without parentheses, at most 200 characters")
+        if self.timeout <= 0:
+            raise SourceError("--timeout", f"must be more than 0 seconds, not {self.timeout:g}")
+
+    @property
+    def user_agent(self) -> str:
+        return user_agent(self.contact)
+
+    @property
+    def is_wikimedia(self) -> bool:
+        host = (urllib.parse.urlsplit(self.endpoint).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in WIKIMEDIA_DOMAINS)
+
+    def _check_contact(self) -> None:
+        """Wikimedia's services are asked only with a contact that reaches someone."""
+        if not self.is_wikimedia or not _PLACEHOLDER_DOMAINS.search(self.contact):
+            return
+        what = f"{self.contact!r} is a placeholder" if self.contact else "not set"
+        raise SourceError(
+            "IGOKG_WIKIDATA_CONTACT",
+            f"{what}; Wikimedia asks every client of {urllib.parse.urlsplit(self.endpoint).hostname} for a way to "
+            "reach its operator: export IGOKG_WIKIDATA_CONTACT=<your email or web page>, or pass --endpoint URL "
+            "for another SPARQL service",
+        )
 
     # -- public -----------------------------------------------------------------------------
     def select(self, query: str) -> list[dict[str, dict]]:
@@ -123,9 +171,15 @@ class WikidataClient:
                 pass  # a damaged cache entry is asked again
         if self.offline:
             raise CacheMiss(key)
+        self._check_contact()
         result = self._with_retries(query)
         if path is not None:
-            _write_atomic(path, json.dumps({"endpoint": self.endpoint, "query": query, "result": result}, ensure_ascii=False, sort_keys=True))
+            text = json.dumps({"endpoint": self.endpoint, "query": query, "result": result}, ensure_ascii=False, sort_keys=True)
+            try:
+                _write_atomic(path, text)
+            except OSError as exc:
+                raise OutputError(path.parent, f"cannot write the answer cache: {explain_os_error(exc)}; "
+                                  "or pass --no-cache") from None
         return result["results"]["bindings"]
 
     # -- internals --------------------------------------------------------------------------
@@ -150,38 +204,30 @@ class WikidataClient:
                 waited += delay
 
     def _fetch(self, query: str) -> dict:
-        from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-        sw = SPARQLWrapper(self.endpoint, agent=self.user_agent)
-        sw.setQuery(query)
-        sw.setReturnFormat(JSON)
-        sw.setOnlyConneg(True)  # no format=/output= parameters: WDQS and Oxigraph negotiate
-        sw.setTimeout(int(max(1, round(self.timeout))))
         # GET lets the service's HTTP cache answer; long queries go by POST (URL length).
-        sw.setMethod(GET if len(query) < 4000 else POST)
+        form = urllib.parse.urlencode({"query": query})
+        headers = {"Accept": "application/sparql-results+json", "User-Agent": self.user_agent}
+        if len(query) < 4000:
+            sep = "&" if "?" in self.endpoint else "?"
+            req = urllib.request.Request(f"{self.endpoint}{sep}{form}", headers=headers, method="GET")
+        else:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            req = urllib.request.Request(self.endpoint, data=form.encode(), headers=headers, method="POST")
         self.requests += 1
         try:
-            response = sw.query().response
-            raw = response.read()
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-            body = _short_body(exc.read() if exc.fp is not None else b"")
-            if status in (429, 503, 502, 504):
-                reason = {429: "too many requests", 503: "service unavailable", 502: "bad gateway", 504: "gateway timeout"}[status]
-                raise _Retryable(status, reason + (f": {body}" if body else ""), _retry_after(exc.headers.get("Retry-After"))) from None
-            raise RemoteError(self.endpoint, body or exc.reason or "request failed", status) from None
-        except SPARQLWrapperException as exc:
-            status = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404, "URITooLong": 414, "EndPointInternalError": 500}.get(type(exc).__name__)
-            raise RemoteError(self.endpoint, _short_body(str(exc).encode()), status) from None
+            status, answer_headers, raw = fetch(req, self.timeout)
+        except DeadlineExceeded:
+            raise RemoteError(self.endpoint, f"no complete answer within {self.timeout:g}s (timeout)") from None
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (socket.timeout, TimeoutError)):
-                raise RemoteError(self.endpoint, f"no answer within {self.timeout:g}s (timeout)") from None
             raise RemoteError(self.endpoint, f"cannot connect: {exc.reason}") from None
-        except (socket.timeout, TimeoutError):
-            raise RemoteError(self.endpoint, f"no answer within {self.timeout:g}s (timeout)") from None
-        except (http.client.HTTPException, ConnectionError, OSError) as exc:
-            raise RemoteError(self.endpoint, f"connection failed: {exc}") from None
+        except (http.client.HTTPException, OSError) as exc:
+            raise RemoteError(self.endpoint, f"connection failed: {exc or exc.__class__.__name__}") from None
+        if status in (429, 503, 502, 504):
+            reason = {429: "too many requests", 503: "service unavailable", 502: "bad gateway", 504: "gateway timeout"}[status]
+            body = _short_body(raw)
+            raise _Retryable(status, reason + (f": {body}" if body else ""), _retry_after(answer_headers.get("Retry-After")))
+        if status >= 400:
+            raise RemoteError(self.endpoint, _short_body(raw) or http.client.responses.get(status, "request failed"), status)
         try:
             data = json.loads(raw.decode("utf-8"))
             bindings = data["results"]["bindings"]

@@ -75,6 +75,9 @@ STATUSES = ("agree", "conflict", "ours-only", "wikidata-only")
 class DiffReport:
     endpoint: str
     rows: list[DiffRow] = field(default_factory=list)
+    #: What we hold but do not compare, and why: (our IRI, reason). A post holding whose post
+    #: names no Wikidata property (igo:wikidataProperty) has nothing to be compared with.
+    not_compared: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -95,7 +98,10 @@ class DiffReport:
         return ", ".join(f"{self.count(s)} {s}" for s in STATUSES)
 
     def to_table(self) -> str:
-        return _table(self._HEADERS, self._cells(), widths_max=48) + f"{len(self.rows)} statement(s) compared with {self.endpoint}: {self.summary()}\n"
+        text = _table(self._HEADERS, self._cells(), widths_max=48) + f"{len(self.rows)} statement(s) compared with {self.endpoint}: {self.summary()}\n"
+        if self.not_compared:
+            text += f"{len(self.not_compared)} not compared:\n" + "".join(f"  {compact(w)}: {r}\n" for w, r in self.not_compared)
+        return text
 
     def to_csv(self) -> str:
         return _csv(
@@ -110,7 +116,8 @@ class DiffReport:
             d["missing"] = [list(m) for m in r.missing]
             rows.append(d)
         return json.dumps(
-            {"endpoint": self.endpoint, "counts": {s: self.count(s) for s in STATUSES}, "rows": rows},
+            {"endpoint": self.endpoint, "counts": {s: self.count(s) for s in STATUSES}, "rows": rows,
+             "not_compared": [{"from": w, "reason": r} for w, r in self.not_compared]},
             indent=2,
             ensure_ascii=False,
         ) + "\n"
@@ -129,6 +136,9 @@ class _OurMembership:
     end: WDate | None
     attested: list[WDate]
     attestations: list[str]
+    #: The attestations whose quote states the start or end (igo:datedBy): the only ones a
+    #: start time or end time may be cited with.
+    dated_by: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -167,12 +177,13 @@ def _labels_of(sources: Sources) -> dict[str, list[str]]:
 
 def _our_memberships(sources: Sources, orgs: dict[str, str], qids: dict[str, str], names: dict[str, list[str]]) -> list[_OurMembership]:
     rows = _rows(sources, _OUR_PREFIXES + """
-SELECT ?m ?member ?org ?role ?start ?end ?att ?at WHERE {
+SELECT ?m ?member ?org ?role ?start ?end ?att ?at ?dated WHERE {
   ?m a igo:Membership ; igo:member ?member ; igo:organization ?org .
   OPTIONAL { ?m igo:role ?role }
   OPTIONAL { ?m igo:startDate ?start }
   OPTIONAL { ?m igo:endDate ?end }
   OPTIONAL { ?m igo:attestation ?att . OPTIONAL { ?att igo:attestedAt ?at } }
+  OPTIONAL { ?m igo:datedBy ?dated }
 }""")
     out: dict[str, _OurMembership] = {}
     for r in rows:
@@ -191,6 +202,11 @@ SELECT ?m ?member ?org ?role ?start ?end ?att ?at WHERE {
             m.attested.append(WDate.ours(r["at"]))
         if r["att"] and r["att"] not in m.attestations:
             m.attestations.append(r["att"])
+        if r["dated"] and r["dated"] not in m.dated_by:
+            m.dated_by.append(r["dated"])
+    for m in out.values():
+        m.attestations.sort()
+        m.dated_by.sort()
     return sorted(out.values(), key=lambda m: (m.org, m.member))
 
 
@@ -360,7 +376,7 @@ class _OurHolding:
     attestations: list[str]
 
 
-def _diff_offices(sources, client, orgs, qids, names) -> list[DiffRow]:
+def _diff_offices(sources, client, orgs, qids, names, not_compared: list[tuple[str, str]]) -> list[DiffRow]:
     rows_ours = _rows(sources, _OUR_PREFIXES + """
 SELECT ?h ?holder ?post ?org ?prop ?start ?end ?att ?at WHERE {
   ?h a igo:PostHolding ; igo:holder ?holder ; igo:post ?post .
@@ -418,6 +434,12 @@ SELECT ?h ?holder ?post ?org ?prop ?start ?end ?att ?at WHERE {
     rows: list[DiffRow] = []
     used: set[tuple[str, str]] = set()
     for h in sorted(ours.values(), key=lambda h: (h.org, h.post, h.holder)):
+        if not h.prop:
+            # A post that maps to no Wikidata property (a deputy, a presidency without one) is
+            # not any of Wikidata's offices: comparing it as secretary general (P3975) would
+            # set a deputy beside the Secretaries General.
+            not_compared.append((h.iri, f"{compact(h.post)} names no Wikidata property (igo:wikidataProperty): not compared"))
+            continue
         candidates = theirs.get(h.org_qid, {})
         wd, how = None, ""
         if h.holder_qid and h.holder_qid in candidates:
@@ -427,7 +449,7 @@ SELECT ?h ?holder ?post ?org ?prop ?start ?end ?att ?at WHERE {
                 if labels_match(h.labels, s.labels) and (h.org_qid, q) not in used:
                     wd, how = s, f"matched by label ({labels_match(h.labels, s.labels)}); our entity has no Wikidata link"
                     break
-        prop = h.prop or "P3975"
+        prop = h.prop
         ours_text = (compact(h.post) + " " + _period(h.start, h.end)).strip()
         subject = h.labels[0]
         if wd is None:
@@ -474,11 +496,12 @@ def diff_statements(sources: Sources, client: WikidataClient) -> DiffReport:
     orgs = dict(_our_organizations(sources))
     qids = _qids_of(sources)
     names = _labels_of(sources)
+    not_compared: list[tuple[str, str]] = []
     rows = [
         *_diff_memberships(sources, client, orgs, qids, names),
         *_diff_inception(sources, client, orgs, names),
         *_diff_headquarters(client, orgs, qids, names),
-        *_diff_offices(sources, client, orgs, qids, names),
+        *_diff_offices(sources, client, orgs, qids, names, not_compared),
     ]
     rows.sort(key=lambda r: (_TOPIC_ORDER[r.topic], r.organization, STATUSES.index(r.status), r.subject.casefold(), r.subject_qid))
-    return DiffReport(client.endpoint, rows)
+    return DiffReport(client.endpoint, rows, sorted(set(not_compared)))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
+from igokg.errors import OutputError
 from igokg.release import Written
 from igokg.wikidata.check import CheckReport
 from igokg.wikidata.client import (
     DEFAULT_ENDPOINT,
     CacheMiss,
     WikidataClient,
-    _write_atomic,
 )
 from igokg.wikidata.diff import DiffReport, diff_statements
 from igokg.wikidata.quickstatements import QuickStatementsReport
@@ -18,12 +20,36 @@ from igokg.wikidata.quickstatements import QuickStatementsReport
 
 def write_report(report: CheckReport | DiffReport | QuickStatementsReport, out: Path, name: str) -> list[Path]:
     """Write `<name>.csv` and `<name>.json` (and `<name>.txt` of commands for QuickStatements)
-    into `out`, each atomically."""
+    into `out`, all or none: every file is written under a temporary name first, and renamed
+    only when all are (a full disk leaves neither a half file nor half a set)."""
     files = [(out / f"{name}.csv", report.to_csv()), (out / f"{name}.json", report.to_json())]
     if isinstance(report, QuickStatementsReport):
         files.append((out / f"{name}.txt", report.to_quickstatements()))
-    for path, text in files:
-        _write_atomic(path, text)
+    made = [p for p in (out, *out.parents) if not p.exists()]
+    staged: list[str] = []
+    current = out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, text in files:
+            current = path
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=out)
+            staged.append(tmp)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        for (path, _), tmp in zip(files, staged):
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        for folder in made:  # the folders this call created, deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise OutputError.from_os_error(current, exc) from None
     return [p for p, _ in files]
 
 

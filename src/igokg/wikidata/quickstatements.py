@@ -1,9 +1,19 @@
-"""Our facts that Wikidata lacks, as QuickStatements v1 commands with qualifiers and references."""
+"""Our facts that Wikidata lacks, as QuickStatements v1 commands with qualifiers and references.
+
+Stage: wikidata (a consumer). Input: the loaded graph, the diff and the link check. Output: a
+`QuickStatementsReport`: the commands, and what is held back with the reason.
+
+A quote is cited only for the statement it supports: a command with a start or end time
+(P580/P582) or an inception (P571) cites only the attestations that state that date
+(igo:datedBy), and only if one of their quotes states its year; a command without a date cites
+every attestation of the fact. Each reference cites the source itself (`references.py`: stated
+in, reference URL, title, publication date, last update, retrieved) plus the quote (S1683),
+never our own IRI.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -23,6 +33,7 @@ from igokg.wikidata.diff import (
     diff_statements,
 )
 from igokg.wikidata.ours import _OUR_PREFIXES, _rows
+from igokg.wikidata.references import SourceReference, qs_monolingual, source_references
 from igokg.wikidata.tables import _csv, _table
 
 # =========================================================================== quickstatements
@@ -58,8 +69,8 @@ class QuickStatementsReport:
 
     def to_table(self) -> str:
         def source(c: QuickStatement) -> str:
-            urls = [v.strip('"') for p, v in c.references if p == "S854"]
-            return compact(urls[0]) if urls else ""
+            cited = dict(c.references)
+            return cited.get("S854", "").strip('"') or cited.get("S248", "")
 
         cells = [[c.item, c.prop, c.value, " ".join(f"{p} {v}" for p, v in c.qualifiers), source(c), compact(c.why)] for c in self.commands]
         text = _table(("item", "property", "value", "qualifiers", "reference", "from"), cells, widths_max=60)
@@ -87,37 +98,45 @@ class QuickStatementsReport:
         ) + "\n"
 
 
-def _qs_string(text: str) -> str:
-    # QuickStatements v1 has no escape for a double quote inside a string; quotes in our data
-    # are verbatim, so a quote that holds one is not sent (see _references).
-    return '"' + re.sub(r"\s+", " ", text).strip() + '"'
+@dataclass(frozen=True)
+class _Cited:
+    """The references for one command, or why there are none."""
+
+    references: tuple[tuple[tuple[str, str], ...], ...]
+    problem: str = ""
 
 
-def _references(sources: Sources, attestations: Sequence[str]) -> list[tuple[tuple[str, str], ...]]:
-    """One reference per attestation: reference URL (S854) = our source document's IRI, which
-    dereferences to its description; quote (S1683, monolingual); publication date (S577).
-    No "stated in" (S248): our sources have no Wikidata items. No "retrieved" (S813): the
-    seeds carry no retrieval date, and the clock must not make one up."""
+def _cite(sources: Sources, refs: dict[str, SourceReference], attestations: Sequence[str], years: Sequence[str] = ()) -> _Cited:
+    """One reference per attestation: the source's reference (stated in, URL, title, dates)
+    and the quote (S1683, in the source's language; left out where QuickStatements cannot
+    carry it). With `years` (the years of the command's date values), an attestation is cited
+    only if its quote states one of them: a quote that does not state a date does not support it."""
     if not attestations:
-        return []
+        return _Cited((), "no attestation states it")
     values = " ".join(f"<{a}>" for a in attestations)
     rows = _rows(sources, _OUR_PREFIXES + f"""
-SELECT ?att ?src ?quote ?issued ?lang WHERE {{
+SELECT ?att ?src ?quote WHERE {{
   VALUES ?att {{ {values} }}
   ?att igo:source ?src .
   OPTIONAL {{ ?att igo:quote ?quote }}
-  OPTIONAL {{ ?src dct:issued ?issued }}
-  OPTIONAL {{ ?src dct:language ?lang }}
 }} ORDER BY ?src ?att""")
-    refs = []
+    out, problems = [], []
     for r in rows:
-        ref = [("S854", _qs_string(r["src"]))]
-        if r["quote"] and '"' not in r["quote"] and len(r["quote"]) <= 1500:
-            ref.append(("S1683", f'{(r["lang"] or "en").lower()}:{_qs_string(r["quote"])}'))
-        if r["issued"]:
-            ref.append(("S577", qs_time(WDate.ours(r["issued"]))))
-        refs.append(tuple(ref))
-    return sorted(set(refs))
+        if years and not any(y in r["quote"] for y in years):
+            problems.append(f"{compact(r['att'])} does not state {' or '.join(years)}")
+            continue
+        ref = refs.get(r["src"])
+        if ref is None or not ref.citable:
+            problems.append(ref.problem if ref else f"{compact(r['src'])} is not a source")
+            continue
+        pairs = list(ref.pairs)
+        quote = qs_monolingual(ref.language, r["quote"]) if r["quote"] else None
+        if quote:
+            pairs.append(("S1683", quote))
+        out.append(tuple(pairs))
+    if out:
+        return _Cited(tuple(sorted(set(out))))
+    return _Cited((), "; ".join(sorted(set(problems))) or "no citable attestation")
 
 
 def quickstatements(sources: Sources, client: WikidataClient, diff: DiffReport | None = None, check: CheckReport | None = None) -> QuickStatementsReport:
@@ -134,10 +153,12 @@ def quickstatements(sources: Sources, client: WikidataClient, diff: DiffReport |
     orgs = dict(_our_organizations(sources))
     qids = _qids_of(sources)
     names = _labels_of(sources)
+    refs = source_references(sources, trusted)
     memberships = {(m.org, m.member): m for m in _our_memberships(sources, orgs, qids, names)}
+    # an inception is cited with the attestations that state the founding date (igo:datedBy)
     founding_atts = {
-        r["org"]: r["atts"].split(" ")
-        for r in _rows(sources, _OUR_PREFIXES + "SELECT ?org (GROUP_CONCAT(STR(?a); separator=' ') AS ?atts) WHERE { ?f a igo:Founding ; igo:founded ?org ; igo:attestation ?a } GROUP BY ?org")
+        r["org"]: sorted(r["atts"].split(" "))
+        for r in _rows(sources, _OUR_PREFIXES + "SELECT ?org (GROUP_CONCAT(STR(?a); separator=' ') AS ?atts) WHERE { ?f a igo:Founding ; igo:founded ?org ; igo:datedBy ?a } GROUP BY ?org")
     }
     commands: list[QuickStatement] = []
     skipped: list[tuple[str, str]] = []
@@ -171,17 +192,30 @@ def quickstatements(sources: Sources, client: WikidataClient, diff: DiffReport |
                 skipped.append((m.iri, f"role {_standing(m.roles)} needs a subject has role (P2868) value, and the reference verifies no QID for it"))
                 continue
             qualifiers = tuple((pid, qs_time(WDate.ours(v))) for pid, v in quals)
-            for ref in _references(sources, m.attestations) or [()]:
+            # a start or end is cited only with the quotes that state it; membership alone
+            # with every quote that attests it
+            cited = _cite(sources, refs, m.dated_by, [v[:4] for _, v in quals]) if quals else _cite(sources, refs, m.attestations)
+            if not cited.references:
+                what = " and ".join(f"{pid} {v}" for pid, v in quals) if quals else "membership"
+                skipped.append((m.iri, f"P463 {m.member_label}: no quote supports the {what} ({cited.problem}); not sent"))
+                continue
+            for ref in cited.references:
                 commands.append(QuickStatement(m.member_qid, "P463", m.org_qid, qualifiers, ref, m.iri))
         elif row.topic == "inception" and row.status == "ours-only":
             if not trusted_or_skip(row.organization, row.org_qid):
                 continue
             value = qs_time(WDate.ours(row.ours))
-            for ref in _references(sources, founding_atts.get(row.organization, [])) or [()]:
+            cited = _cite(sources, refs, founding_atts.get(row.organization, []), [row.ours[:4]])
+            if not cited.references:
+                skipped.append((row.organization, f"P571 {row.subject}: no quote supports the inception {row.ours} ({cited.problem}); not sent"))
+                continue
+            for ref in cited.references:
                 commands.append(QuickStatement(row.org_qid, "P571", value, (), ref, row.organization))
         elif row.topic == "office" and row.status == "ours-only":
             # An office holding without a start would read as the current holder: not sent.
             skipped.append((row.subject_iri or row.organization, f"{row.property} holder {row.subject}: our graph gives no start date, only dates a source attests it"))
+    # a post without a Wikidata property is compared with nothing, and sent nowhere
+    skipped += [(w, r + "; not sent") for w, r in diff.not_compared]
     commands.sort(key=lambda c: (_qnum(c.item), c.prop, _qnum(c.value), c.qualifiers, c.references))
     skipped = sorted(set(skipped))
     return QuickStatementsReport(client.endpoint, commands, skipped)

@@ -26,16 +26,16 @@ M = "https://w3id.org/igokg/id/"
 # The fixture's answer, cell by cell: years 2001..2005 (the span of its evidence).
 EXPECTED = {
     "alpha": {
-        "aland": [1, 1, 1, 1, 1],  # founding member from 2001, no end: up to the horizon 2005
+        "aland": [1, 1, 1, 1, 1],  # founding member from 2001, no end: up to its attestation in 2005
         "boria": [-9, 1, 1, 1, 0],  # 2002-03 to 2004-06-30, then 0
         "corvia": [-9, -9, 3, -9, -9],  # observer, attested in May 2003 only
         "dunia": [-9, 1, -9, 1, -9],  # attested 2002 and 2004 only: 2003 stays missing
     },
     "beta": {
-        "aland": [-9, -9, 1, 1, 1],  # from 2003; before a start is missing, not 0
+        "aland": [-9, -9, 1, -9, -9],  # from 2003, attested by no later source: 2003 only; before a start is missing, not 0
         "boria": [-9, 1, 1, 0, 0],  # attested 2002, ended 2003-12, no start
         "corvia": [-9, -9, -9, 0, -9],  # dialogue partner in 2004: not a COW status
-        "dunia": [3, 3, 1, 1, 1],  # observer from 2001, member from 2003: the stronger code
+        "dunia": [3, -9, 1, 1, -9],  # observer from 2001 (never attested later), member from 2003 to its attestation of 2004
     },
 }
 
@@ -198,6 +198,16 @@ def test_sco_2020_row_lists_exactly_the_eight_members_of_cq3(real_panels):
 def test_csto_2018_has_serbia_and_afghanistan_as_observers(real_panels):
     assert real_panels.members("csto", 2018, code=3) == ["afghanistan", "serbia"]
     assert real_panels.members("csto", 2018) == ["armenia", "belarus", "kazakhstan", "kyrgyzstan", "russia", "tajikistan"]
+
+
+def test_a_membership_with_a_start_covers_no_year_after_its_last_attestation(real_panels):
+    """India joined the SCO in 2017 (source 003) and is attested as a member in 2018 and 2020; no
+    source says it was a member in 2021 or 2022, so those years are missing, not member."""
+    assert [real_panels.code("sco", "india", y) for y in range(2016, 2024)] == [-9, 1, 1, 1, 1, -9, -9, -9]
+    assert [real_panels.code("sco", "china", y) for y in (2001, 2010, 2020, 2021, 2022)] == [1, 1, 1, -9, -9]
+    # the evidence of a covered year still traces to a quote: 2019 lies between the start and 2020
+    india_2019 = [e for e in real_panels.evidence if (e.igo, e.state, e.year) == ("sco", "india", 2019)]
+    assert india_2019 and {e.basis for e in india_2019} == {"period"}
 
 
 def test_real_panels_keep_gaps_missing_not_zero(real_panels):

@@ -106,13 +106,17 @@ def _entities(store: ox.Store, iris: Iterable[str]) -> tuple[Entity, ...]:
     return tuple(sorted(out))
 
 
-def _coverage(m: _Membership, horizon: int) -> tuple[dict[int, str], int | None]:
+def _coverage(m: _Membership) -> tuple[dict[int, str], int | None]:
     """Years the membership covers, each with its basis; and the year from which it is over."""
     start, end = _year(m.start), _year(m.end)
     attested = {a.year for a in m.attestations if a.year is not None}
     years: dict[int, str] = {}
     if start is not None:
-        last = end if end is not None else horizon
+        # Without an end, the period runs to the last year a source attests the membership in:
+        # between a start and a later attestation it held (no source says it broke off), after
+        # the last attestation no source says it still did (India in the SCO: started 2017,
+        # attested 2018 and 2020, so 2021 and 2022 are missing, not member).
+        last = end if end is not None else max([start, *attested])
         for y in range(start, last + 1):
             years[y] = "period"
     elif end is not None:
@@ -151,7 +155,7 @@ def compute_panels(store: ox.Store, year_from: int | None = None, year_to: int |
         if code is None:
             continue
         key = (slug[m.igo], slug[m.state])
-        covered, over_from = _coverage(m, horizon if horizon is not None else hi)
+        covered, over_from = _coverage(m)
         for y, basis in covered.items():
             if y in span:
                 claims[(*key, y)].append((code, basis, m))

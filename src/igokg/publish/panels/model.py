@@ -59,9 +59,9 @@ CELL_RULES: tuple[str, ...] = (
     "or on a day covers that whole year.",
     "A membership with igo:startDate S and igo:endDate E covers the years S to E.",
     "A membership with igo:startDate S and no igo:endDate covers the years from S up to the "
-    "evidence horizon: the latest year of any membership evidence in the graph (start, end or "
-    "attestation date). No source in the graph says such a membership ended; after the horizon "
-    "the graph knows nothing, so later years (with --to) are -9.",
+    "latest year in which one of its attestations dates it (igo:attestedAt), or S alone if none "
+    "is later: between the start and that attestation it held, since no source says it broke "
+    "off; after it no source says it still held, so later years are -9, not 1.",
     "A membership with igo:endDate E and no igo:startDate covers the year E and the years of its "
     "dated attestations; earlier years without an attestation are -9, because the graph does not "
     "say when it began.",

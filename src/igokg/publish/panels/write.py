@@ -149,7 +149,7 @@ def _table_metadata(panels: Panels) -> dict[str, dict]:
         _column("state", "Slug of the state of the cell.", required=True, valueUrl=ID + "{state}"),
         yr,
         _code_column("code", "The cell's COW code, as in igo_year.csv and state_year.csv.", Entity("code", _DATASET)),
-        _column("basis", "Which rule coded the cell: period (start to end, or start to the horizon), "
+        _column("basis", "Which rule coded the cell: period (start to end, or start to the last dated attestation), "
                 "attested (a dated attestation in the year), end (the end year of a membership without "
                 "a start), after-end (0 after an end date).",
                 {"base": "string", "format": "^(period|attested|end|after-end)$"}, required=True),

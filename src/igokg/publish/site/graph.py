@@ -12,6 +12,7 @@ from igokg.namespaces import (
     ID,
     IGO,
     OWL_SAMEAS,
+    RDF,
     RDF_TYPE,
     RDFS,
     SKOS,
@@ -48,7 +49,8 @@ ROLE_WORDS = {
 # Facts that are relations rather than things: they have no Wikidata item of their own.
 NO_ITEM_CLASSES = {
     IGO + c
-    for c in ("Attestation", "Membership", "Partnership", "PostHolding", "Signature", "Participation", "SourceDocument")
+    for c in ("Attestation", "Membership", "Partnership", "PostHolding", "Signature", "Participation", "SourceDocument",
+              "Statement", "SourcedTriple", "BackgroundKnowledge")
 }
 # Shown elsewhere on an entity page (header, notes, sources), not in the table of properties.
 SPECIAL_PREDICATES = {RDF_TYPE, OWL_SAMEAS, SKOS_NOTE, IGO + "attestation"}
@@ -166,6 +168,10 @@ class Graph:
             who = self.first(iri, IGO + "participant")
             if who:
                 return f"Participation of {self.label(who)}"
+        if IGO + "SourcedTriple" in types:
+            s, pred, o = (self.first(iri, RDF + x) for x in ("subject", "predicate", "object"))
+            if s and pred and o:
+                return f"{self.label(s)} – {self.label(pred)} – {self.label(o)}"
         if IGO + "Signature" in types:
             who = self.first(iri, IGO + "signatory")
             if who:

@@ -25,7 +25,7 @@ ONTO_KINDS = [
     ("Datatype properties", [OWL + "DatatypeProperty"]),
     ("Annotation properties", [OWL + "AnnotationProperty"]),
     ("Datatypes", [RDFS + "Datatype"]),
-    ("Concept schemes and concepts", [SKOS + "ConceptScheme", IGO + "Role"]),
+    ("Concept schemes and concepts", [SKOS + "ConceptScheme", IGO + "Role", IGO + "StatementKind", IGO + "Medium", IGO + "ReportingMode"]),
 ]
 
 

@@ -1,0 +1,162 @@
+"""Builds clean up after themselves: killed builds' folders are swept, live builds' never are.
+
+The builds here are real `igokg build`s in their own processes, held at one point by an
+extra writer that waits for a line on stdin, so that a signal or a concurrent build arrives
+while the staging folder exists — not by luck of timing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import EPOCH
+
+from igokg.cli import main
+from igokg.project import Project
+from igokg.publish import build_release
+from igokg.publish.atomic import staging_folder, sweep_stale
+from igokg.release import SUMS_NAME
+
+# `igokg build` with one more writer at the end, which says where it writes and waits.
+_HELD_BUILD = textwrap.dedent(
+    """
+    import sys
+    import igokg.cli as cli
+
+    def hold(build):
+        print(build.out, flush=True)
+        sys.stdin.readline()
+        return []
+
+    everything = cli.release_writers
+    cli.release_writers = lambda: everything() + [hold]
+    raise SystemExit(cli.main(sys.argv[1:]))
+    """
+)
+
+
+class HeldBuild:
+    """`igokg build --out OUT` in a child process, held inside its staging folder."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        env = {**os.environ, **EPOCH, "IGOKG_ROOT": str(root)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HELD_BUILD, "build", "--out", str(out)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        line = self.proc.stdout.readline().strip()
+        if not line:
+            self.proc.kill()
+            raise AssertionError(f"the build did not reach its staging folder: {self.proc.stderr.read()}")
+        self.staging = Path(line)
+
+    def release(self) -> tuple[int, str]:
+        _out, err = self.proc.communicate("go\n", timeout=120)
+        return self.proc.returncode, err
+
+    def signal(self, signum: int) -> tuple[int, str]:
+        self.proc.send_signal(signum)
+        _out, err = self.proc.communicate(timeout=60)
+        return self.proc.returncode, err
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _litter(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if ".tmp-" in p.name or ".old-" in p.name)
+
+
+def test_a_sigkilled_builds_folder_is_removed_by_the_next_build(tmp_path, project):
+    out = tmp_path / "dist"
+    held = HeldBuild(project.root, out)
+    assert held.staging.parent == tmp_path and held.staging.name.startswith(".dist.tmp-")
+    assert held.signal(signal.SIGKILL)[0] == -signal.SIGKILL
+    assert _litter(tmp_path) == [held.staging.name]  # the litter of issue 15
+
+    build_release(project.with_out(out))
+    assert _litter(tmp_path) == []
+    assert (out / SUMS_NAME).is_file()
+
+
+def test_a_live_builds_folder_survives_a_concurrent_build(tmp_path, project):
+    out = tmp_path / "dist"
+    held = HeldBuild(project.root, out)
+    build_release(project.with_out(out))  # sweeps while the held build is inside its folder
+    assert held.staging.is_dir() and (held.staging / "igokg.nt.gz").is_file()
+    code, err = held.release()
+    assert code == 0, err
+    assert _litter(tmp_path) == []
+    assert "igokg.nt.gz" in _snapshot(out)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_terminated_build_removes_its_folder_and_keeps_the_last_release(tmp_path, project, signum):
+    out = tmp_path / "dist"
+    build_release(project.with_out(out))
+    before = _snapshot(out)
+    held = HeldBuild(project.root, out)
+    code, err = held.signal(signum)
+    assert code == 128 + signum
+    assert err == f"igokg: stopped by signal {signum}; what was half-written was removed\n"
+    assert _litter(tmp_path) == []
+    assert _snapshot(out) == before
+
+
+def test_a_folder_in_use_is_not_swept_and_a_released_one_is(tmp_path):
+    out = tmp_path / "dist"
+    with staging_folder(out) as tmp:
+        (tmp / "half").write_text("in progress")
+        assert sweep_stale(out) == []  # our own lock holds
+        assert tmp.is_dir()
+    stale = tmp_path / ".dist.tmp-left"
+    stale.mkdir()
+    (stale / "half").write_text("from a build that died")
+    other = tmp_path / ".other.tmp-x"  # another release's folder: not ours to judge
+    other.mkdir()
+    assert sweep_stale(out) == [stale]
+    assert not stale.exists() and other.is_dir()
+
+
+def test_an_old_release_left_by_an_interrupted_swap_is_put_back(tmp_path):
+    out = tmp_path / "dist"
+    old = tmp_path / ".dist.old-4242"
+    old.mkdir()
+    (old / SUMS_NAME).write_text("")
+    sweep_stale(out)
+    assert (out / SUMS_NAME).is_file() and not old.exists()
+
+
+def test_every_file_and_folder_of_the_release_is_dated_source_date_epoch(tmp_path, project):
+    out = tmp_path / "dist"
+    build_release(project.with_out(out))
+    epoch = int(EPOCH["SOURCE_DATE_EPOCH"])
+    paths = [out, *out.rglob("*")]
+    assert len(paths) > 50
+    assert {p.relative_to(out).as_posix() for p in paths if p.lstat().st_mtime != epoch} == set()
+
+
+def test_mtimes_are_clamped_not_moved_forward(tmp_path, project_copy):
+    future = 4_102_444_800  # 2100-01-01: files written now are older, and keep their time
+    project = Project.discover(project_copy, env={"SOURCE_DATE_EPOCH": str(future)}, interactive=False)
+    build_release(project.with_out(tmp_path / "dist"))
+    assert all(p.stat().st_mtime < future for p in (tmp_path / "dist").rglob("*"))
+
+
+def test_a_folder_that_is_not_a_release_is_never_replaced(tmp_path, project, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("precious")
+    code = main(["--root", str(project.root), "build", "--out", str(mine)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (f"igokg: {mine} is a folder that is not an igokg release (no SHA256SUMS); refusing to replace it: "
+                   "choose a new or empty folder with --out\n")
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"] and _litter(tmp_path) == []
