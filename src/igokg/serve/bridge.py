@@ -13,13 +13,14 @@ files are not the hot path; the SPARQL queries never come here (except a HEAD).
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import unquote
 
 from igokg.serve.wire import date_header, status_line
 
-if TYPE_CHECKING:
-    from igokg.serve.protocol import Connection
+#: protocol.Connection (not imported: the front imports this module): its `sock`, `addr`,
+#: `front.server` and `plain(status, message)` are used here.
+Connection = Any
 
 _NO_BODY = {204, 304}
 

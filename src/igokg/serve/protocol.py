@@ -34,6 +34,7 @@ from collections.abc import Callable
 
 import httptools
 
+from igokg.serve.bridge import Bridge
 from igokg.serve.sparql import WANTED, SparqlEndpoint
 from igokg.serve.wire import render_head
 
@@ -157,12 +158,14 @@ class Connection:
             self.front._done(self)
 
     def _loop(self) -> None:
-        recv = self.sock.recv
+        recv_into = self.sock.recv_into
         feed = self.parser.feed_data
         front = self.front
+        buffer = bytearray(_RECV)  # one buffer for the connection's life (httptools copies what it keeps)
+        view = memoryview(buffer)
         while not self.closing:
             try:
-                data = recv(_RECV)
+                n = recv_into(buffer)
             except BlockingIOError:  # a tick (SO_RCVTIMEO) without data
                 if self.state == _IDLE and front.retiring:
                     return
@@ -171,8 +174,9 @@ class Connection:
                         self.plain(408, f"request body not received within {front.header_timeout:g} s")
                     return
                 continue
-            if not data:
+            if not n:
                 return
+            data = view[:n]
             try:
                 feed(data)
             except httptools.HttpParserUpgrade:
@@ -261,8 +265,6 @@ class Connection:
         if self.fast:
             ok = self._sparql(keep)
         else:
-            from igokg.serve.bridge import Bridge
-
             if self.bridge is None:
                 self.bridge = Bridge(self.front.app, self)
             ok = self.bridge.run(self.method.decode("latin-1"), self.url, self.headers,
@@ -277,8 +279,11 @@ class Connection:
         post = self.method == b"POST"
         _, _, qs = self.url.partition(b"?")
         headers = {k: v for k, v in self.headers if k in WANTED}
-        reply = endpoint.handle("POST" if post else "GET", qs, headers, b"".join(self.body) if post else None,
-                                self.client, self.gone, self.overrun)
+        try:
+            reply = endpoint.handle("POST" if post else "GET", qs, headers, b"".join(self.body) if post else None,
+                                    self.client, self.gone, self.overrun)
+        except Exception as exc:  # noqa: BLE001 - a bug must not hang the client nor pass for bad HTTP
+            reply = 500, "text/plain; charset=utf-8", f"internal error: {type(exc).__name__}: {exc}\n".encode(), []
         if reply is None:  # it overran: the watchdog answered and closed the connection; the thread is free again
             self.runaway = False
             return False
