@@ -183,7 +183,8 @@ def free_port() -> int:
 def find_tool(name: str, given: str | None) -> str | None:
     if given:
         return given
-    return shutil.which(name) or next((str(p) for p in [ROOT / ".cache" / "bench-venv" / "bin" / name] if p.exists()), None)
+    places = [Path(sys.executable).parent / name, ROOT / ".cache" / "bench-venv" / "bin" / name]
+    return shutil.which(name) or next((str(p) for p in places if p.exists()), None)
 
 
 @dataclass
@@ -546,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             left_out += 1
         fmt = lambda m: f"{m.rps:>9.1f}" if m and m.requests else f"{'—':>9}"
-        us = lambda m: f"{m.cpu_us:>{13 if m is mine else 10}.0f}" if m and m.requests else "—"
+        us = lambda m, width: f"{m.cpu_us:>{width}.0f}" if m and m.requests else f"{'—':>{width}}"  # noqa: E731
         print(f"{dname:<16} {tname:<16} {c:>4} {fmt(mine)} {fmt(oxi)} {fmt(rdf)} {r_ox:>9.2f} {r_rdf:>12.1f} "
               f"{mine.p99_ms if mine else float('nan'):>10.2f} {oxi.p99_ms if oxi else float('nan'):>8.2f} "
               f"{us(mine, 13)} {us(oxi, 10)}")

@@ -81,7 +81,15 @@ def answer(store: ox.Store, msg: tuple, max_result: int, allowed: tuple[str, ...
             if isinstance(result, ox.QueryTriples):
                 if graph_media is None:
                     return 406, "text/plain; charset=utf-8", _not_acceptable("graph").encode()
-                return 200, graph_media, _serialize_graph(result, graph_media, max_result)
+                # (without the project's 20 prefixes: they cost a CONSTRUCT a third of its time, 9 µs;
+                # entity documents, made for reading, keep them: _describe below)
+                w = _CappedWriter(max_result)
+                fmt = GRAPH_FORMATS[graph_media]
+                if fmt == ox.RdfFormat.RDF_XML:
+                    ox.serialize(result, w, fmt, prefixes=PREFIXES)
+                else:
+                    result.serialize(w, fmt)
+                return 200, graph_media, w.getvalue()
             if result_media is None:
                 return 406, "text/plain; charset=utf-8", _not_acceptable("results").encode()
             if isinstance(result, ox.QueryBoolean):  # a few bytes: no size cap needed
