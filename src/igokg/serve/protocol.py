@@ -125,6 +125,7 @@ class Connection:
         self.state = _IDLE
         self.deadline = time.monotonic() + front.header_timeout  # the first request's headers
         self.head_bytes = 0
+        self.answered = 0
         self.closing = False
         self.rejected = False  # answered before its body was read (413): drain, then close
         self.runaway = False
@@ -211,7 +212,8 @@ class Connection:
     # httptools callbacks ---------------------------------------------------------------------
     def on_message_begin(self) -> None:
         self.state = _HEADERS
-        self.deadline = time.monotonic() + self.front.header_timeout
+        if self.answered:  # (the first request's headers count from the connection's opening)
+            self.deadline = time.monotonic() + self.front.header_timeout
         self.head_bytes = 0
         self.url = b""
         self.headers = []
@@ -271,6 +273,7 @@ class Connection:
                                  b"".join(self.body), self.parser.get_http_version(), keep)
         if not ok or not keep:
             self.closing = True
+        self.answered += 1
         self.deadline = time.monotonic() + self.front.keepalive_timeout
 
     # answering ---------------------------------------------------------------------------------
