@@ -4,7 +4,9 @@ Input: a release folder (what `igokg build` writes: `igokg.nt.gz`, `ontology.ttl
 static site pages and entity documents, the dumps). Output: an HTTP server that
 
 * answers the SPARQL 1.1 Protocol at `/sparql` (GET, POST form, POST
-  `application/sparql-query`), results by `Accept`; a browser gets a query editor;
+  `application/sparql-query`), results by `Accept`; a browser gets a query editor (YASGUI)
+  and a results page, a program without a query the Service Description;
+* searches names, abbreviations and other labels (`/search?q=`), from the release's index;
 * resolves the entity IRIs `/id/<slug>` and the ontology IRI `/ontology` by content
   negotiation (303 to the release's `.html`, `.ttl`, `.jsonld` files, or `.nt`, `.rdf`);
 * serves the release files with media types, ETag / Last-Modified (304) and gzip.
@@ -16,6 +18,10 @@ HTTP/1.1 front, a thread per connection, answers queries on the connection's thr
 outlives the limit.
 
     app        the ASGI application: Starlette routes for pages, entities and files
+    pages      the query editor and a query's results page
+    assets     the editor's files (YASGUI): CDN with SRI, or a checked local copy
+    discovery  Service Description, /.well-known/void, Link headers
+    search     /search over the release's full-text index
     protocol   the HTTP/1.1 front: a thread per connection, deadlines, queries answered on it
     bridge     ASGI on a connection's thread: how the front runs the Starlette app
     wire       response heads as bytes: status lines, Date, header blocks

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from igokg.describe import describe
 from igokg.namespaces import PREFIXES
 from igokg.query import service_endpoints
 from igokg.serve.negotiate import GRAPH_FORMATS, RESULT_FORMATS
@@ -39,23 +40,6 @@ class _CappedWriter:
 
 class _TooLarge(Exception):
     pass
-
-
-def _describe_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
-    """An entity's own triples and those of its skolemized `#` children, sorted."""
-    seen = {iri}
-    todo = [iri]
-    out: list[ox.Triple] = []
-    while todo:
-        subject = ox.NamedNode(todo.pop())
-        for q in store.quads_for_pattern(subject, None, None):
-            out.append(q.triple)
-            o = q.object
-            if isinstance(o, ox.NamedNode) and o.value.startswith(iri + "#") and o.value not in seen:
-                seen.add(o.value)
-                todo.append(o.value)
-    out.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return out
 
 
 def _serialize_graph(triples, media: str, limit: int) -> bytes:
@@ -99,7 +83,7 @@ def answer(store: ox.Store, msg: tuple, max_result: int, allowed: tuple[str, ...
             return 200, result_media, w.getvalue()
         if op == "describe":
             _, iri, media = msg
-            triples = _describe_triples(store, iri)
+            triples = describe(store, iri)  # the symmetric CBD (igokg.describe)
             if not triples:
                 return 404, "text/plain; charset=utf-8", f"no data about <{iri}>\n".encode()
             return 200, media, _serialize_graph(triples, media, max_result)

@@ -264,13 +264,7 @@ class Connection:
         self.state = _IDLE
         # HTTP/1.0 clients get one answer per connection (no keep-alive negotiation to get wrong)
         keep = self.parser.should_keep_alive() and not self.front.retiring and self.parser.get_http_version() == "1.1"
-        if self.fast:
-            ok = self._sparql(keep)
-        else:
-            if self.bridge is None:
-                self.bridge = Bridge(self.front.app, self)
-            ok = self.bridge.run(self.method.decode("latin-1"), self.url, self.headers,
-                                 b"".join(self.body), self.parser.get_http_version(), keep)
+        ok = self._sparql(keep) if self.fast else self._app(keep)
         if not ok or not keep:
             self.closing = True
         self.answered += 1
@@ -290,8 +284,16 @@ class Connection:
         if reply is None:  # it overran: the watchdog answered and closed the connection; the thread is free again
             self.runaway = False
             return False
+        if reply[0] == "front":  # a page (a browser's query, the editor): the app's
+            return self._app(keep)
         self.sock.sendall(endpoint.response(reply, headers.get(b"accept-encoding"), not keep))
         return True
+
+    def _app(self, keep: bool) -> bool:
+        if self.bridge is None:
+            self.bridge = Bridge(self.front.app, self)
+        return self.bridge.run(self.method.decode("latin-1"), self.url, self.headers, b"".join(self.body),
+                               self.parser.get_http_version(), keep)
 
     def plain(self, status: int, message: str, close: bool = True) -> None:
         body = (message + "\n").encode()

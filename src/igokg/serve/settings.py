@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from igokg.namespaces import BASE
 
@@ -44,6 +45,8 @@ class ServeSettings:
     #: Endpoints that SERVICE (federation) may call. Empty: every SERVICE is refused,
     #: because the server would fetch whatever URL a client names.
     service_endpoints: tuple[str, ...] = ()
+    #: A local copy of the query editor's files (YASGUI) to serve at /assets/ instead of the CDN.
+    assets: Path | None = None
 
     @property
     def max_wait(self) -> float:

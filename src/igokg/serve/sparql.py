@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import json
 import re
 from binascii import a2b_qp
 from collections.abc import Callable
@@ -25,14 +24,8 @@ from urllib.parse import unquote_to_bytes
 from igokg.serve.cache import ResultCache
 from igokg.serve.execute import Reply, Runner
 from igokg.serve.files import INCOMPRESSIBLE
-from igokg.serve.headers import COMMON, html_headers
-from igokg.serve.negotiate import (
-    _GRAPH_OFFERS,
-    _RESULT_OFFERS,
-    FORMAT_PARAM,
-    _wants_html,
-    negotiate,
-)
+from igokg.serve.headers import COMMON
+from igokg.serve.negotiate import _GRAPH_OFFERS, _RESULT_OFFERS, FORMAT_PARAM, negotiate, wants_page
 from igokg.serve.settings import ServeSettings
 from igokg.serve.wire import date_header, header_lines, status_line
 
@@ -49,18 +42,19 @@ WANTED = frozenset({b"accept", b"accept-encoding", b"content-type", b"content-le
 
 
 class SparqlEndpoint:
-    def __init__(self, settings: ServeSettings, runner: Callable[[], Runner | None], editor: Callable[[], bytes]) -> None:
+    def __init__(self, settings: ServeSettings, runner: Callable[[], Runner | None], front: Callable) -> None:
         self.settings = settings
         self.runner = runner
-        self.editor = editor
+        self.front = front  # async (scope, query or None, accept) -> reply: the pages and the service description
         self.cache = ResultCache(settings.cache_bytes)
         self._pool: ThreadPoolExecutor | None = None
 
     # the request, on the caller's thread ------------------------------------------------
     def handle(self, method: str, qs: bytes, headers: dict[bytes, bytes], body: bytes | None, client: str,
                gone: Callable[[], bool] | None = None, on_overrun: Callable[[bytes], None] | None = None) -> Reply | None:
-        """One request whose body has been read: its reply, or None when it overran and
-        `on_overrun` answered the client."""
+        """One request whose body has been read: its reply, None when it overran and
+        `on_overrun` answered the client, or `("front", …)` when it is for the app's pages
+        (the caller hands it to the app)."""
         parsed = self.parse(method, qs, headers, body)
         if parsed[0] != "query":
             return parsed
@@ -82,7 +76,9 @@ class SparqlEndpoint:
         return reply
 
     def parse(self, method: str, qs: bytes, headers: dict[bytes, bytes], body: bytes | None):
-        """The request as `("query", text, result media, graph media)`, or a finished reply."""
+        """The request as `("query", text, result media, graph media)`, `("front", query or
+        None, accept)` for the app's pages (editor, results page, Service Description), or a
+        finished reply."""
         params = _params(qs)
         if method == "POST":
             ctype = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
@@ -100,11 +96,8 @@ class SparqlEndpoint:
             return _read_only()
         queries = params.get("query", [])
         accept = headers.get(b"accept", b"").decode("latin-1") or None
-        if not queries:
-            if _wants_html(accept):
-                page = self.editor()
-                return 200, "text/html; charset=utf-8", page, html_headers(page)
-            return _reply(400, "missing query: pass ?query=... (GET) or a form field query (POST); see the SPARQL 1.1 Protocol")
+        if not queries or (wants_page(accept) and not params.get("format")):
+            return ("front", queries[0] if queries else None, accept)  # editor, results page, service description
         if len(queries) > 1:
             return _reply(400, "more than one query parameter")
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
@@ -175,6 +168,8 @@ class SparqlEndpoint:
             if body is _SLOW:
                 return _reply(408, f"request body not received within {self.settings.header_timeout:g} s")
         parsed = self.parse(method, scope.get("query_string", b""), headers, body)
+        if parsed[0] == "front":
+            return await self.front(scope, *parsed[1:])
         if parsed[0] != "query":
             return parsed
         return await self.answer(scope, parsed, receive)
@@ -260,7 +255,3 @@ async def _read_body(receive, limit: int, deadline: float) -> bytes | None:
         return await asyncio.wait_for(read(), deadline)
     except asyncio.TimeoutError:
         return _SLOW
-
-
-def examples_json(examples: list[dict[str, str]]) -> str:
-    return json.dumps(examples, ensure_ascii=False).replace("</", "<\\/")
