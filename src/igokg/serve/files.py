@@ -11,9 +11,9 @@ refuses any name that resolves outside the release (symlinks).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote
 
 from starlette.datastructures import Headers
