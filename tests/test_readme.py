@@ -1,8 +1,11 @@
-"""The README's promises: two Quick start commands, and CI runs exactly the second one."""
+"""The README's promises: two Quick start commands, CI runs exactly the second one, and every
+command output it shows is what the command prints today (cog)."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 from conftest import ROOT
 
@@ -24,3 +27,24 @@ def test_ci_runs_the_readme_test_command_verbatim():
     ci = (ROOT / ".ci" / "run").read_text()
     assert _quick_start_blocks()[1] in ci.splitlines()
     assert "-eq 5" in ci  # pytest's "no tests collected" is treated as a failure
+
+
+def test_readme_command_outputs_are_current():
+    """`cog -r -I docs README.md` regenerates them; this fails when the data or a command changed since."""
+    proc = subprocess.run([sys.executable, "-m", "cogapp", "--check", "-I", "docs", "README.md"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:] + "\nrun: cog -r -I docs README.md"
+
+
+def test_readme_is_short_and_links_every_doc():
+    text = (ROOT / "README.md").read_text()
+    prose = re.sub(r"```.*?```", "", re.sub(r"<!-- \[\[\[cog.*?\]\]\] -->", "", text, flags=re.S), flags=re.S)
+    assert len(prose.split()) < 1200  # two minutes of reading, outputs aside
+    for doc in (ROOT / "docs").glob("*.md"):
+        assert f"docs/{doc.name}" in text, f"README does not link docs/{doc.name}"
+
+
+def test_readme_links_point_at_files_that_exist():
+    text = (ROOT / "README.md").read_text()
+    for target in re.findall(r"\]\(((?:docs/)[^)#]+)", text):
+        assert (ROOT / target).is_file(), target

@@ -148,19 +148,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
                              **({"workers": args.workers} if args.workers else {}),
                              **({"per_client": args.per_client} if args.per_client else {}),
                              **({"queue": args.queue} if args.queue is not None else {}),
-                             **({"cache_bytes": 0} if args.no_cache else {}))
+                             **({"cache_bytes": 0} if args.no_cache else {}),
+                             **({"assets": Path(args.assets)} if args.assets else {}))
     if not 0 <= args.port <= 65535:  # before any build: the answer is the same either way
         raise ServeError(f"--port {args.port} is not a port number: use 1-65535 (or 0 for any free port)")
+    if settings.assets is not None:  # a wrong folder is told before a build, not after
+        from igokg.serve.assets import editor_assets
+
+        editor_assets(settings.assets)
     with progress_reporter(project.show_progress) as say:
         release = ensure_release(project, say)
     app = create_app(release, settings)
 
     def ready(url: str) -> None:
-        print(f"igokg: serving {project.relative(release)} ({app.triples} triples) at {url}", flush=True)
-        print(f"  SPARQL endpoint {url}sparql · entities {url}id/<slug> · ontology {url}ontology · Ctrl-C stops", flush=True)
+        print(serve_banner(str(project.relative(release)), app.triples, url), flush=True)
 
     run_server(app, settings, on_ready=ready)
     return 0
+
+
+def serve_banner(release: str, triples: int, url: str) -> str:
+    """What `igokg serve` says once it answers (the README shows it, generated from here)."""
+    return (f"igokg: serving {release} ({triples} triples: the facts and the ontology) at {url}\n"
+            f"  query editor and SPARQL endpoint {url}sparql · search {url}search · entities {url}id/<slug> · "
+            f"Ctrl-C stops")
 
 
 def register_serve(sub: argparse._SubParsersAction) -> None:
@@ -170,12 +181,15 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", help="release folder to serve (default: dist/; built first when missing)")
     p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
                    help="run-time limit per query; waiting in the queue does not count (default: 5)")
-    p.add_argument("--workers", type=int, default=0, metavar="N", help="serving processes (default: CPUs, at least 2)")
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="serving processes (default: two per CPU, at least 2)")
     p.add_argument("--per-client", type=int, default=0, metavar="N",
                    help="queries one client (IP) may run at once, per process (default: 2)")
     p.add_argument("--queue", type=int, default=None, metavar="N",
                    help="queries that may wait for a slot, per process; past it 503 + Retry-After (default: 64)")
     p.add_argument("--no-cache", action="store_true", help="do not cache query results")
+    p.add_argument("--assets", metavar="DIR",
+                   help="serve the query editor's files (YASGUI, from npm: node_modules/@zazuko/yasgui/build) "
+                        "from DIR instead of a public CDN, for offline use")
     p.add_argument("--allow-service", action="append", metavar="ENDPOINT",
                    help="let SERVICE (federated queries) call this endpoint; repeatable. Without it every SERVICE "
                         "is refused: the server would fetch URLs that clients name")

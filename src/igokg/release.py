@@ -21,6 +21,9 @@ __all__ = [
     "SUMS_NAME",
     "CHANGES_NAME",
     "ONTOLOGY_NAME",
+    "SEARCH_NAME",
+    "SEARCH_INDEX_JS",
+    "SEARCH_SCHEMA",
     "sha256_file",
     "read_sums",
 ]
@@ -33,6 +36,20 @@ VOID_NAME = "void.ttl"
 SUMS_NAME = "SHA256SUMS"
 CHANGES_NAME = "CHANGES"
 ONTOLOGY_NAME = "ontology.ttl"
+#: The search index: names, abbreviations and other labels of every named entity (SQLite FTS5).
+SEARCH_NAME = "search.sqlite"
+#: The same entries as a script for the static site's search box (works without a server).
+SEARCH_INDEX_JS = "search-index.js"
+#: The index's one table. Columns in bm25 order: name, abbreviations, labels, kind; `iri`
+#: and `slug` are stored, not indexed. Unicode-aware tokens, diacritics folded, prefix
+#: indexes for search-as-you-type.
+SEARCH_SCHEMA = """
+CREATE VIRTUAL TABLE names USING fts5(
+    name, abbreviations, labels, kind, iri UNINDEXED, slug UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+"""
 
 
 @dataclass(frozen=True)

@@ -191,10 +191,15 @@ def test_browser_gets_the_query_editor_with_the_examples(server, release):
     status, headers, body = get(server, "/sparql", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
     assert status == 200 and headers["content-type"].startswith("text/html")
     page = body.decode()
-    assert "<textarea" in page
     for rq in (release / "queries").glob("*.rq"):
         assert rq.stem in page
-    assert "cdn" not in page.lower() and "https://" not in page.split("<script")[0].split("<body>")[0]
+    # YASGUI from the CDN, pinned by version and sha384, and the CSP allows that one origin
+    assert 'src="https://cdn.jsdelivr.net/npm/@zazuko/yasgui@4.6.2/build/yasgui.min.js" integrity="sha384-' in page
+    csp = headers["content-security-policy"]
+    assert "script-src 'self' https://cdn.jsdelivr.net 'sha256-" in csp
+    assert "connect-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert '<header class="site">' in page and 'action="/search"' in page  # the site header, with search
+    assert '<form id="plain-form"' in page  # works without JavaScript too
 
 
 def test_missing_query_for_a_program_is_400(server):
@@ -232,15 +237,42 @@ def test_entity_iri_redirects_a_browser_to_a_page(server, release):
     assert headers["location"] == expected
 
 
-@pytest.mark.parametrize("ext, fmt", [("ttl", ox.RdfFormat.TURTLE), ("jsonld", ox.RdfFormat.JSON_LD),
+# `.ttl` and `.jsonld` are the site writer's files: they become the CBD with the site change
+# that waits for the perf branch (branch front-site-wip); strict, so this fails once they are.
+_SITE_FILES_PENDING = pytest.mark.xfail(strict=True, reason="site writer's .ttl/.jsonld: CBD once perf lands")
+
+
+@pytest.mark.parametrize("ext, fmt", [pytest.param("ttl", ox.RdfFormat.TURTLE, marks=_SITE_FILES_PENDING),
+                                      pytest.param("jsonld", ox.RdfFormat.JSON_LD, marks=_SITE_FILES_PENDING),
                                       ("nt", ox.RdfFormat.N_TRIPLES), ("rdf", ox.RdfFormat.RDF_XML)])
-def test_entity_data_links_hold_its_triples_and_skolemized_children(server, ext, fmt):
+def test_entity_data_is_its_symmetric_concise_bounded_description(server, release, ext, fmt):
     status, headers, body = get(server, f"/id/csto.{ext}")
     assert status == 200
-    triples = list(ox.parse(body, format=fmt))
-    subjects = {t.subject.value for t in triples}
-    assert ID + "csto" in subjects
-    assert all(s == ID + "csto" or s.startswith(ID + "csto#") for s in subjects)
+    triples = {(t.subject.value, t.predicate.value, t.object.value) for t in ox.parse(body, format=fmt)}
+    csto = ID + "csto"
+    assert (csto, "http://www.w3.org/2002/07/owl#sameAs", "http://www.wikidata.org/entity/Q318693") in triples
+    # incoming: the memberships of the CSTO
+    assert (ID + "membership-csto-armenia", IGO + "organization", csto) in triples
+    # a skolemized node pointing at it (a signature on behalf of the CSTO), its own triples and its owner's link
+    signatures = {s for s, p, o in triples if p == IGO + "onBehalfOf" and o == csto and s.startswith(ID + "mou-2007-csto-sco#")}
+    assert signatures
+    sig = signatures.pop()
+    assert (ID + "mou-2007-csto-sco", IGO + "signature", sig) in triples
+    assert any(s == sig and p == IGO + "signatory" for s, p, o in triples)
+    # labels of what it mentions: the agreement, the signatory, the class
+    labels = {s for s, p, o in triples if p == "http://www.w3.org/2000/01/rdf-schema#label"}
+    assert {ID + "mou-2007-csto-sco", ID + "nikolai-bordyuzha", IGO + "IntergovernmentalOrganization"} <= labels
+
+
+def test_every_format_of_an_entity_holds_the_same_triples(server):
+    def triples(ext, fmt):
+        body = get(server, f"/id/csto.{ext}")[2]
+        return {(t.subject.value, t.predicate.value, str(t.object)) for t in ox.parse(body, format=fmt)}
+
+    nt = triples("nt", ox.RdfFormat.N_TRIPLES)
+    assert len(nt) > 50
+    assert triples("rdf", ox.RdfFormat.RDF_XML) == nt
+    # (the .ttl and .jsonld files are the site writer's; they use the same definition, igokg.describe)
 
 
 def test_entity_children_are_included(server, release):

@@ -1,7 +1,8 @@
 """The writers of a release, in the order they run.
 
 A writer is a callable `writer(build) -> list[Written]` (see `igokg.release.Writer`). The
-order is the contract: the content first, then VoID (which describes the distributions
+order is the contract: the content first (the search index after the ontology, whose class
+names it uses), then VoID (which describes the distributions
 written before it), then the site (which shows them all), then CHANGES against the previous
 release. A writer from another stage (the Wikidata diff) is passed in by the caller as `extra`.
 """
@@ -18,6 +19,7 @@ from igokg.publish.writers.jsonld import write_jsonld_dump
 from igokg.publish.writers.ntriples import write_ntriples_dump
 from igokg.publish.writers.queries import write_query_results
 from igokg.publish.writers.schema import write_schema
+from igokg.publish.writers.search import write_search
 from igokg.publish.writers.turtle import write_turtle_dump
 from igokg.release import Writer
 
@@ -32,6 +34,7 @@ def default_writers(extra: Sequence[Writer] = ()) -> list[Writer]:
         write_schema,
         write_query_results,
         write_panels,
+        write_search,
         *extra,
         write_void,
         write_site,  # its landing page lists every download written before it

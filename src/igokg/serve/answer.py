@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from igokg.describe import describe
 from igokg.namespaces import PREFIXES
 from igokg.query import service_endpoints
 from igokg.serve.negotiate import GRAPH_FORMATS, RESULT_FORMATS
@@ -27,35 +28,18 @@ class _CappedWriter:
         self.size += len(b)
         if self.size > self.limit:
             raise _TooLarge()
-        self.parts.append(bytes(b))
+        self.parts.append(b if type(b) is bytes else bytes(b))
         return len(b)
 
     def flush(self) -> None:
         pass
 
     def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+        return self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
 
 
 class _TooLarge(Exception):
     pass
-
-
-def _describe_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
-    """An entity's own triples and those of its skolemized `#` children, sorted."""
-    seen = {iri}
-    todo = [iri]
-    out: list[ox.Triple] = []
-    while todo:
-        subject = ox.NamedNode(todo.pop())
-        for q in store.quads_for_pattern(subject, None, None):
-            out.append(q.triple)
-            o = q.object
-            if isinstance(o, ox.NamedNode) and o.value.startswith(iri + "#") and o.value not in seen:
-                seen.add(o.value)
-                todo.append(o.value)
-    out.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return out
 
 
 def _serialize_graph(triples, media: str, limit: int) -> bytes:
@@ -81,15 +65,25 @@ def answer(store: ox.Store, msg: tuple, max_result: int, allowed: tuple[str, ...
             if isinstance(result, ox.QueryTriples):
                 if graph_media is None:
                     return 406, "text/plain; charset=utf-8", _not_acceptable("graph").encode()
-                return 200, graph_media, _serialize_graph(result, graph_media, max_result)
+                # (without the project's 20 prefixes: they cost a CONSTRUCT a third of its time, 9 µs;
+                # entity documents, made for reading, keep them: _describe below)
+                w = _CappedWriter(max_result)
+                fmt = GRAPH_FORMATS[graph_media]
+                if fmt == ox.RdfFormat.RDF_XML:
+                    ox.serialize(result, w, fmt, prefixes=PREFIXES)
+                else:
+                    result.serialize(w, fmt)
+                return 200, graph_media, w.getvalue()
             if result_media is None:
                 return 406, "text/plain; charset=utf-8", _not_acceptable("results").encode()
+            if isinstance(result, ox.QueryBoolean):  # a few bytes: no size cap needed
+                return 200, result_media, result.serialize(format=RESULT_FORMATS[result_media])
             w = _CappedWriter(max_result)
             result.serialize(w, RESULT_FORMATS[result_media])
             return 200, result_media, w.getvalue()
         if op == "describe":
             _, iri, media = msg
-            triples = _describe_triples(store, iri)
+            triples = describe(store, iri)  # the symmetric CBD (igokg.describe)
             if not triples:
                 return 404, "text/plain; charset=utf-8", f"no data about <{iri}>\n".encode()
             return 200, media, _serialize_graph(triples, media, max_result)
@@ -106,6 +100,8 @@ def answer(store: ox.Store, msg: tuple, max_result: int, allowed: tuple[str, ...
 
 def _federation_refused(text: str, allowed: tuple[str, ...]) -> str | None:
     """Why the query may not run here, if it calls an endpoint not on the allow-list."""
+    if "\\" not in text and "service" not in text.lower():  # (what service_endpoints checks first, without its regex)
+        return None
     endpoints = service_endpoints(text)
     if not endpoints:
         return None

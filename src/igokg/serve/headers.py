@@ -4,7 +4,9 @@
 * on HTML, a Content-Security-Policy: this origin only, no framing by other sites
   (`frame-ancestors 'none'`), and inline scripts only by the hash of their exact text, so
   the query editor's own script runs and nothing injected does. Inline `<style>` is
-  allowed (the pages use it; it cannot run code).
+  allowed (the pages use it; it cannot run code). A page that loads a pinned library from
+  a CDN (the query editor's YASGUI, see assets.py) adds that one origin for scripts and
+  styles; the page names each file with its sha384 (Subresource Integrity).
 """
 
 from __future__ import annotations
@@ -22,21 +24,23 @@ COMMON: list[tuple[bytes, bytes]] = [
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>(.*?)</script>", re.S)
 
 
-def content_security_policy(page: bytes = b"") -> bytes:
-    """The CSP for one HTML page: its inline scripts allowed by their sha256, nothing else inline."""
+def content_security_policy(page: bytes = b"", origins: tuple[str, ...] = ()) -> bytes:
+    """The CSP for one HTML page: its inline scripts allowed by their sha256, nothing else inline;
+    `origins` (a CDN) allowed for scripts and styles besides this one."""
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode() + "'"
         for m in _INLINE_SCRIPT.finditer(page)
     )
+    extra = "".join(" " + o for o in origins)
     return (
-        "default-src 'self'; script-src 'self'" + (" " + hashes if hashes else "") + "; "
-        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        "default-src 'self'; script-src 'self'" + extra + (" " + hashes if hashes else "") + "; "
+        "style-src 'self' 'unsafe-inline'" + extra + "; img-src 'self' data:; connect-src 'self'; "
         "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ).encode()
 
 
-def html_headers(page: bytes) -> list[tuple[bytes, bytes]]:
-    return [(b"content-security-policy", content_security_policy(page)), (b"x-frame-options", b"DENY")]
+def html_headers(page: bytes, origins: tuple[str, ...] = ()) -> list[tuple[bytes, bytes]]:
+    return [(b"content-security-policy", content_security_policy(page, origins)), (b"x-frame-options", b"DENY")]
 
 
 class SecurityHeaders:

@@ -22,23 +22,40 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "text/plain": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    # Aliases some clients send (SPARQLWrapper's N3 and JSON lists): Turtle is N3's subset,
+    # and a JSON-LD document is the JSON a client asking a graph for JSON can read.
+    "application/turtle": ox.RdfFormat.TURTLE,
+    "text/n3": ox.RdfFormat.TURTLE,
+    "text/rdf+n3": ox.RdfFormat.TURTLE,
+    "application/n3": ox.RdfFormat.TURTLE,
+    "application/json": ox.RdfFormat.JSON_LD,
+    "application/x-json+ld": ox.RdfFormat.JSON_LD,
 }
 _RESULT_OFFERS = tuple(RESULT_FORMATS)
 _GRAPH_OFFERS = tuple(GRAPH_FORMATS)
-#: `?format=` shortcuts, as other endpoints accept them.
+#: `?format=` shortcuts, as other endpoints accept them, each as the `Accept` it stands for.
+#: A name stands for a family (SPARQLWrapper's `xml` is "SPARQL XML results, or RDF/XML for a
+#: graph"), so it names a results type and a graph type; `*/*;q=0.01` lets a query of the
+#: other kind still be answered (SPARQLWrapper sends `format=turtle` with a SELECT too).
+#: Every value SPARQLWrapper sends is here: json, xml, turtle, n3, rdf, rdf+xml, csv, tsv, json-ld.
+_ANY = ", */*;q=0.01"
 FORMAT_PARAM = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
+    "json": "application/sparql-results+json, application/ld+json" + _ANY,
+    "srj": "application/sparql-results+json" + _ANY,
+    "xml": "application/sparql-results+xml, application/rdf+xml" + _ANY,
+    "srx": "application/sparql-results+xml" + _ANY,
+    "csv": "text/csv" + _ANY,
+    "tsv": "text/tab-separated-values" + _ANY,
+    "turtle": "text/turtle" + _ANY,
+    "ttl": "text/turtle" + _ANY,
+    "n3": "text/turtle" + _ANY,
+    "ntriples": "application/n-triples" + _ANY,
+    "nt": "application/n-triples" + _ANY,
+    "jsonld": "application/ld+json" + _ANY,
+    "json-ld": "application/ld+json" + _ANY,
+    "rdfxml": "application/rdf+xml" + _ANY,
+    "rdf+xml": "application/rdf+xml" + _ANY,
+    "rdf": "application/rdf+xml" + _ANY,
 }
 #: Data views of an entity or the ontology, by file extension.
 DATA_EXTENSIONS = {
@@ -106,3 +123,10 @@ def _wants_html(accept: str | None) -> bool:
     if not accept or "text/html" not in accept.lower():
         return False
     return negotiate(accept, ["text/html", *DATA_EXTENSIONS.values()]) == "text/html"
+
+
+def wants_page(accept: str | None) -> bool:
+    """At `/sparql`: a browser, which likes HTML at least as much as any result or graph format."""
+    if not accept or "text/html" not in accept.lower():
+        return False
+    return negotiate(accept, ("text/html", *_RESULT_OFFERS, *_GRAPH_OFFERS)) == "text/html"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from igokg.namespaces import BASE
 
@@ -19,8 +20,11 @@ class ServeSettings:
     #: Seconds a query may *run* (time waiting in the queue does not count). Past it the
     #: client gets 503 and the process that ran it is replaced (see server.py).
     timeout: float = 5.0
-    #: Serving processes sharing the listening socket; each answers queries on threads.
-    workers: int = field(default_factory=lambda: max(2, _cpus()))
+    #: Serving processes sharing the listening socket; each answers queries on its
+    #: connections' threads. Two per CPU: pyoxigraph holds the GIL while it parses and plans
+    #: a query, and Python holds it for HTTP, so one process cannot keep a core busy under
+    #: load (measured, docs/serve.md); the store is shared, so a process costs ~50 MB.
+    workers: int = field(default_factory=lambda: max(2, 2 * _cpus()))
     #: Queries running at once in one process (threads; pyoxigraph releases the GIL).
     slots: int = 8
     #: Queries one client (IP address) may have running at once in one process.
@@ -41,6 +45,8 @@ class ServeSettings:
     #: Endpoints that SERVICE (federation) may call. Empty: every SERVICE is refused,
     #: because the server would fetch whatever URL a client names.
     service_endpoints: tuple[str, ...] = ()
+    #: A local copy of the query editor's files (YASGUI) to serve at /assets/ instead of the CDN.
+    assets: Path | None = None
 
     @property
     def max_wait(self) -> float:
