@@ -1,32 +1,44 @@
-"""Benchmark: igokg validate + build against the naive rdflib -> pySHACL -> rdflib pipeline.
+"""Benchmark: igokg validate + build against the floor (pyoxigraph alone) and the naive
+rdflib -> pySHACL -> rdflib pipeline; then the full default build.
 
-    python benchmarks/build.py --triples 1000000
+    python benchmarks/build.py --sizes 100000,1000000 --without-naive
+    python benchmarks/build.py --triples 1000000 --like-real --without-naive
     python benchmarks/build.py --sizes 10000,100000,1000000 --naive-timeout 1800
 
-For each size it generates a project (benchmarks/generate.py; cached under benchmarks/out/),
-then runs, each in a subprocess of its own so that time and peak memory (ru_maxrss of that
-child, from os.wait4) do not pollute each other:
+For each size it makes a project (benchmarks/generate.py, or with --like-real copies of the
+project's real data, benchmarks/replicate.py; cached under benchmarks/out/), then runs, each in
+a subprocess of its own so that time and peak memory (ru_maxrss of that child, from os.wait4)
+do not pollute each other:
 
-  naive-validate   rdflib: parse every Turtle file of the project (ontology, data, seeds) into
-                   one Graph -> pyshacl.validate(graph, shacl_graph=shapes, inference='none',
-                   advanced=True). The ontology is parsed into the data graph, not passed as
-                   ont_graph: igokg validates facts + ontology together, and ont_graph would make
-                   pySHACL copy the whole data graph to mix it in.
-  naive-serialize  rdflib: parse the same files -> serialize N-Triples, Turtle and JSON-LD
-                   (the formats igokg publishes). A separate process, so that the serializers
-                   are measured even when pySHACL times out.
+  floor            pyoxigraph alone: Store.bulk_load of every Turtle file of the project
+                   (ontology, data, seeds), then Store.dump to N-Triples, Turtle (with the
+                   project's prefixes) and JSON-LD. What any pipeline on pyoxigraph must at least
+                   do to read the input and write the three formats igokg publishes.
   igokg-validate   igokg.validate.validate_graph(igokg.sources.load_sources(project))
   igokg-build      igokg.publish.build_release(project): loads, validates and writes the
-                   whole release (dumps, VoID, checksums, queries), the job `igokg build` does.
+                   release (dumps, VoID, schema, CHANGES, checksums), the job `igokg build`
+                   does, without the extra parts the others have no counterpart for (site,
+                   panels, example queries): the compared build.
+  igokg-full       the full default build: every default writer (site, panels) and the
+                   example queries of sparql/.
+  naive-validate   rdflib: parse every Turtle file into one Graph -> pyshacl.validate(graph,
+                   shacl_graph=shapes, inference='none', advanced=True). The ontology is parsed
+                   into the data graph, not passed as ont_graph: igokg validates facts +
+                   ontology together, and ont_graph would make pySHACL copy the data graph.
+  naive-serialize  rdflib: parse the same files -> serialize N-Triples, Turtle and JSON-LD.
+                   A separate process, so that the serializers are measured even when pySHACL
+                   times out. (--without-naive skips both naive children: at 1M they take most
+                   of an hour.)
 
 Times are measured inside each child per stage (interpreter start and imports excluded, the
-same for both sides). The naive pipeline's total is parse + validate + serializations (its
-parse counted once); its peak memory is the larger of its two processes. The line that ends
-the output is the ratio of the naive total to igokg's build (validate + build) at the largest
-size run; if pySHACL timed out, its time is the timeout and the ratio a lower bound (">").
+same for all); CPU seconds beside wall seconds, since the machine may be shared. The output
+ends with the ratios at the largest size run: the naive total over igokg's (wall; ">" if
+pySHACL timed out), then `ratio igokg/floor: X`, CPU seconds of igokg's validate+build over
+the floor's.
 
-Both pipelines' SHACL results are compared (focus node, path, value, constraint component,
-severity; blank nodes, which igokg names at load, compared as blank): they must agree.
+Both SHACL engines' results are compared when the naive pipeline runs (focus node, path,
+value, constraint component, severity; blank nodes, which igokg names at load, compared as
+blank): they must agree.
 """
 
 from __future__ import annotations
@@ -51,6 +63,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "src"))
 
 import generate  # noqa: E402
+import replicate  # noqa: E402
 
 ID = "https://w3id.org/igokg/id/"
 
@@ -146,6 +159,27 @@ def child_naive_serialize(root: Path, rec: Recorder, jsonld: bool) -> None:
         rec.stage("serialize JSON-LD")
 
 
+def child_floor(root: Path, rec: Recorder) -> None:
+    import pyoxigraph as ox
+
+    from igokg.namespaces import PREFIXES
+
+    store = ox.Store()
+    for path in _turtle_files(root):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    rec.data["notes"]["triples"] = len(store)
+    rec.stage("load")
+    out = root / "floor-out"
+    out.mkdir(exist_ok=True)
+    graph = ox.DefaultGraph()
+    store.dump(str(out / "all.nt"), ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    rec.stage("write N-Triples")
+    store.dump(str(out / "all.ttl"), ox.RdfFormat.TURTLE, from_graph=graph, prefixes=dict(PREFIXES))
+    rec.stage("write Turtle")
+    store.dump(str(out / "all.jsonld"), ox.RdfFormat.JSON_LD, from_graph=graph)
+    rec.stage("write JSON-LD")
+
+
 def _project(root: Path):
     from igokg.project import Project
 
@@ -172,19 +206,19 @@ def child_igokg_validate(root: Path, rec: Recorder) -> None:
     rec.flush()
 
 
-def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: list[str]) -> None:
+def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: list[str], out: str = "dist") -> None:
     from igokg.publish import build_release, default_writers
 
-    # Leave out extra parts of the release (site, panels...) that the naive pipeline does not make.
     writers = [w for w in default_writers() if w.__name__.removeprefix("write_") not in without]
     rec.data["notes"]["writers"] = [w.__name__.removeprefix("write_") for w in writers]
 
-    project = _project(root).with_out(root / "dist")
+    project = _project(root).with_out(root / out)
     phases: list[list] = []
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
 
     def say(msg: str) -> None:
-        phases.append([round(time.perf_counter() - start, 3), msg.split(" (")[0]])
+        phases.append([round(time.perf_counter() - start, 3), round(time.process_time() - cpu0, 3), msg.split(" (")[0],
+                       round(_peak_mib())])
 
     if profile:
         import cProfile
@@ -195,12 +229,14 @@ def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: 
     if profile:
         prof.disable()
         prof.dump_stats(profile)
+    say("done")
     rec.data["notes"]["phases"] = phases
     rec.data["notes"]["release_triples"] = release.triples
+    rec.data["notes"]["files"] = len(release.files)
     rec.stage("build")
 
 
-CHILDREN = ("naive-validate", "naive-serialize", "igokg-validate", "igokg-build")
+CHILDREN = ("floor", "naive-validate", "naive-serialize", "igokg-validate", "igokg-build", "igokg-full")
 
 
 def child_main(args: argparse.Namespace) -> int:
@@ -215,6 +251,10 @@ def child_main(args: argparse.Namespace) -> int:
     elif args.child == "igokg-build":
         child_igokg_build(root, rec, Path(args.profile_out) if args.profile_out else None,
                           [w for w in (args.without or "").split(",") if w])
+    elif args.child == "igokg-full":
+        child_igokg_build(root, rec, Path(args.profile_out) if args.profile_out else None, [], out="dist-full")
+    elif args.child == "floor":
+        child_floor(root, rec)
     return 0
 
 
@@ -252,33 +292,44 @@ def run_child(name: str, root: Path, timeout: float | None, extra: list[str] = (
 def _fingerprint() -> str:
     h = hashlib.sha256()
     # sparql/ is left out: the queries only matter to igokg build and are refreshed on every run.
-    for p in [HERE / "generate.py", *sorted((REPO / "ontology").glob("*")), *sorted((REPO / "shapes").glob("*"))]:
+    parts = [HERE / "generate.py", HERE / "replicate.py", *sorted((REPO / "ontology").glob("*")),
+             *sorted((REPO / "shapes").glob("*")), *sorted((REPO / "data").glob("*")), *sorted((REPO / "seeds").glob("*.*"))]
+    for p in parts:
         h.update(p.name.encode() + p.read_bytes())
     return h.hexdigest()[:16]
 
 
-def project_for(n: int, violations: int = 0, seed: int = 1, queries: bool = False) -> tuple[Path, int]:
-    """A generated project of n triples, reused from benchmarks/out/ when its inputs are unchanged.
+def set_queries(root: Path, on: bool) -> None:
+    """The project's example queries in the benchmark project (the full build runs them), or none."""
+    shutil.rmtree(root / "sparql", ignore_errors=True)
+    if on and (REPO / "sparql").is_dir():
+        shutil.copytree(REPO / "sparql", root / "sparql")
+
+
+def project_for(n: int, violations: int = 0, seed: int = 1, queries: bool = False, like_real: bool = False) -> tuple[Path, int]:
+    """A generated (or, `like_real`, replicated) project of n triples, reused from benchmarks/out/
+    when its inputs are unchanged.
 
     Without `queries`, its sparql/ is empty: the naive pipeline answers no queries, and the
-    project's example queries ask about the real CSTO/SCO/CIS, absent from generated data.
+    compared build leaves them out (the full build puts them back).
     """
-    root = OUT / (f"p{n}" + (f"-v{violations}" if violations else ""))
+    root = OUT / (("r" if like_real else "p") + f"{n}" + (f"-v{violations}" if violations else ""))
     stamp = root / ".generated"
     fp = f"{_fingerprint()} seed={seed}"
     if stamp.is_file() and stamp.read_text().split("\n")[0] == fp:
-        shutil.rmtree(root / "sparql", ignore_errors=True)
-        if queries and (REPO / "sparql").is_dir():
-            shutil.copytree(REPO / "sparql", root / "sparql")
+        set_queries(root, queries)
         return root, int(stamp.read_text().split("\n")[1])
     for stale in root.parent.glob(f"{root.name}.*.json"):
         stale.unlink()  # results measured on other data
     t = time.perf_counter()
-    count = generate.generate(root, n, seed=seed, violations=violations)
+    if like_real:
+        count = replicate.replicate(root, n)
+    else:
+        count = generate.generate(root, n, seed=seed, violations=violations)
     stamp.write_text(f"{fp}\n{count}\n")
-    if not queries:
-        shutil.rmtree(root / "sparql", ignore_errors=True)
-    print(f"generated {root.relative_to(REPO)}: {count} fact triples in {time.perf_counter() - t:.1f} s", flush=True)
+    set_queries(root, queries)
+    print(f"{'replicated' if like_real else 'generated'} {root.relative_to(REPO)}: {count} fact triples "
+          f"in {time.perf_counter() - t:.1f} s", flush=True)
     return root, count
 
 
@@ -293,30 +344,39 @@ def _stage_cpu(data: dict, name: str) -> float:
     return next((c for s, _t, _m, c in data["stages"] if s == name), 0.0)
 
 
-def _sum(data: dict, names: list[str]) -> float:
-    return sum(t for s, t, *_ in data["stages"] if s in names)
-
-
-def phase_spans(phases: list, total: float) -> list[tuple[str, float]]:
-    """igokg's progress messages as named spans: each lasts until the next message."""
+def phase_spans(phases: list) -> list[tuple[str, float, float, int]]:
+    """igokg's progress messages as named spans (wall s, CPU s, peak MiB at their end)."""
     def name(msg: str) -> str:
         if msg.startswith("loading"):
             return "load"
-        if msg.startswith("writing") and msg not in ("writing dumps", "writing ontology and shapes"):
-            return "extras+checksums"  # extra writers, then CHANGES and SHA256SUMS before the swap
-        return {"checking shapes": "SHACL", "writing dumps": "dumps", "writing ontology and shapes": "ontology",
-                "running the example queries": "queries", "describing the dataset": "VoID",
-                "swapping the release into place": "swap"}.get(msg, msg.split(" ")[0] if msg.startswith("checking") else msg)
+        if msg.startswith("checking shapes"):
+            return "SHACL"
+        if msg.startswith("checking"):
+            return "own checks"
+        if msg.startswith("swapping"):
+            return "swap"
+        if msg.startswith("checksumming"):
+            return "checksums"
+        return msg.removeprefix("writing ").removesuffix("_dump")
 
     spans: list[list] = []
-    for i, (t, msg) in enumerate(phases):
-        end = phases[i + 1][0] if i + 1 < len(phases) else total
-        label = "own checks" if msg.startswith("checking quotes") else name(msg)
+    for i, (t, c, msg, _m) in enumerate(phases[:-1]):
+        t2, c2, _next, m2 = phases[i + 1]
+        label = name(msg)
         if spans and spans[-1][0] == label:
-            spans[-1][1] += end - t
+            spans[-1][1] += t2 - t
+            spans[-1][2] += c2 - c
+            spans[-1][3] = m2
         else:
-            spans.append([label, end - t])
-    return [(a, b) for a, b in spans]
+            spans.append([label, t2 - t, c2 - c, m2])
+    return [tuple(x) for x in spans]
+
+
+def print_phases(title: str, phases: list) -> None:
+    spans = phase_spans(phases)
+    if spans:
+        print(f"  {title} phases (CPU s / wall s / peak MiB): "
+              + ", ".join(f"{n} {c:.2f}/{t:.2f}/{m}" for n, t, c, m in spans))
 
 
 def compare(naive: dict, igokg: dict) -> str:
@@ -339,80 +399,107 @@ def fmt_t(t: float | None, timed_out: bool = False) -> str:
     return f"> {t:.0f}" if timed_out else (f"{t:.2f}" if t < 10 else f"{t:.1f}")
 
 
-def bench_size(n: int, args: argparse.Namespace) -> dict:
-    root, count = project_for(n, queries=args.queries)
-    print(f"\n== {count} fact triples ({root.relative_to(REPO)}) ==", flush=True)
-    res = {}
-    for name in ("igokg-validate", "igokg-build", "naive-serialize", "naive-validate"):
-        extra = []
-        timeout = None
-        if name == "naive-validate":
-            timeout = args.naive_timeout
-        if name == "naive-serialize" and n > args.jsonld_max:
-            extra = ["--no-jsonld"]
-        if name == "igokg-build":
-            extra = ["--without", args.without]
-            timeout = args.igokg_timeout
-            if args.profile and n == max(args.sizes):
-                extra += ["--profile-out", str(root.parent / f"{root.name}.igokg-build.prof")]
-        saved = root.parent / f"{root.name}.{name}.done.json"
-        if args.reuse_naive and name.startswith("naive") and saved.is_file():
-            res[name] = d = json.loads(saved.read_text())
-            print(f"  {name}: reused from {saved.relative_to(REPO)} ({d['status']}, {d['wall']:.1f} s)", flush=True)
-            continue
-        print(f"  running {name}...", end="", flush=True)
-        res[name] = d = run_child(name, root, timeout, extra)
-        saved.write_text(json.dumps(d))
-        print(f" {d['status']}, {d['wall']:.1f} s, {d['peak_mib']:.0f} MiB", flush=True)
-        if d["status"] not in ("ok", "timeout") or (name.startswith("igokg") and d["status"] != "ok"):
-            raise SystemExit(f"{name} {d['status']} at {n} triples")
+def _cpu(d: dict) -> float:
+    return sum(c for *_, c in d["stages"])
 
-    nv, ns, iv, ib = res["naive-validate"], res["naive-serialize"], res["igokg-validate"], res["igokg-build"]
-    timed_out = nv["status"] == "timeout"
-    parse = _stage(ns, "parse") or _stage(nv, "parse")
-    naive_parse = parse[0] if parse else None
-    if timed_out:
-        done = _stage(nv, "parse")
-        naive_validate = args.naive_timeout - (done[0] if done else 0)
-    else:
-        naive_validate = _stage(nv, "validate")[0]
-    ser = {s: t for s, t, *_ in ns["stages"] if s.startswith("serialize")}
-    naive_ser = sum(ser.values())
-    naive_total = (naive_parse or 0) + naive_validate + naive_ser
-    naive_val_total = (naive_parse or 0) + naive_validate
+
+def _run(name: str, root: Path, args: argparse.Namespace, n: int, timeout: float | None = None,
+         extra: list[str] = ()) -> dict:
+    saved = root.parent / f"{root.name}.{name}.done.json"
+    if args.reuse_naive and name.startswith("naive") and saved.is_file():
+        d = json.loads(saved.read_text())
+        print(f"  {name}: reused from {saved.relative_to(REPO)} ({d['status']}, {d['wall']:.1f} s)", flush=True)
+        return d
+    print(f"  running {name}...", end="", flush=True)
+    d = run_child(name, root, timeout, list(extra))
+    saved.write_text(json.dumps(d))
+    print(f" {d['status']}, {d['wall']:.1f} s wall, {_cpu(d):.1f} s CPU, {d['peak_mib']:.0f} MiB", flush=True)
+    if d["status"] not in ("ok", "timeout") or (not name.startswith("naive") and d["status"] != "ok"):
+        raise SystemExit(f"{name} {d['status']} at {n} triples")
+    return d
+
+
+def bench_size(n: int, args: argparse.Namespace) -> dict:
+    root, count = project_for(n, queries=False, like_real=args.like_real)
+    print(f"\n== {count} fact triples ({root.relative_to(REPO)}) ==", flush=True)
+    res = {"floor": _run("floor", root, args, n)}
+    res["igokg-validate"] = _run("igokg-validate", root, args, n)
+    extra = ["--without", args.without]
+    if args.profile and n == max(args.sizes):
+        extra += ["--profile-out", str(root.parent / f"{root.name}.igokg-build.prof")]
+    res["igokg-build"] = _run("igokg-build", root, args, n, args.igokg_timeout, extra)
+    naive = not args.without_naive
+    if naive:
+        res["naive-serialize"] = _run("naive-serialize", root, args, n, None,
+                                      ["--no-jsonld"] if n > args.jsonld_max else [])
+        res["naive-validate"] = _run("naive-validate", root, args, n, args.naive_timeout)
+    if not args.without_full:
+        set_queries(root, True)
+        try:
+            res["igokg-full"] = _run("igokg-full", root, args, n, args.igokg_timeout)
+        finally:
+            set_queries(root, False)
+
+    fl, iv, ib = res["floor"], res["igokg-validate"], res["igokg-build"]
     i_load, i_val = _stage(iv, "load")[0], _stage(iv, "validate")[0]
     i_build = _stage(ib, "build")[0]
-    naive_mem = max(nv["peak_mib"], ns["peak_mib"])
+    f_load = _stage(fl, "load")[0]
+    f_ser = {s: t for s, t, *_ in fl["stages"] if s.startswith("write")}
+    f_total = f_load + sum(f_ser.values())
+    out = {"n": count, "igokg_total": i_build, "igokg_mem": ib["peak_mib"], "floor_total": f_total,
+           "floor_mem": fl["peak_mib"], "igokg_cpu": _cpu(ib), "floor_cpu": _cpu(fl), "igokg_validate": i_load + i_val}
+
+    if naive:
+        nv, ns = res["naive-validate"], res["naive-serialize"]
+        timed_out = nv["status"] == "timeout"
+        parse = _stage(ns, "parse") or _stage(nv, "parse")
+        naive_parse = parse[0] if parse else 0.0
+        if timed_out:
+            done = _stage(nv, "parse")
+            naive_validate = args.naive_timeout - (done[0] if done else 0)
+        else:
+            naive_validate = _stage(nv, "validate")[0]
+        n_ser = {s.replace("serialize ", "write "): t for s, t, *_ in ns["stages"] if s.startswith("serialize")}
+        naive_total = naive_parse + naive_validate + sum(n_ser.values())
+        naive_mem = max(nv["peak_mib"], ns["peak_mib"])
+        # A stopped pySHACL recorded no stage: take its process's CPU time (from wait4) instead.
+        naive_cpu = _cpu(ns) + (nv["cpu"] if timed_out else _cpu(nv)) - (_stage_cpu(nv, "parse") if ns["stages"] else 0)
+        out.update(naive_total=naive_total, naive_mem=naive_mem, timed_out=timed_out,
+                   naive_validate=naive_parse + naive_validate, naive_cpu=naive_cpu)
+    else:
+        timed_out, naive_parse, naive_validate, n_ser, naive_mem = False, None, None, {}, None
+
+    def ratio(a, b, lower=False):
+        return f"{'>' if lower else ''}{a / b:.1f}" if a is not None and b else "-"
 
     rows = [
-        ("parse / load", naive_parse, i_load, ns["peak_mib"], None, False),
-        ("SHACL + checks", naive_validate, i_val, nv["peak_mib"], None, timed_out),
-        ("validate (parse+SHACL)", naive_val_total, i_load + i_val, nv["peak_mib"], iv["peak_mib"], timed_out),
+        ("parse / load", naive_parse, f_load, i_load, False),
+        ("SHACL + checks", naive_validate, None, i_val, timed_out),
+        ("validate (load+SHACL)", naive_parse + naive_validate if naive else None, None, i_load + i_val, timed_out),
     ]
-    for s, t in ser.items():
-        rows.append((s.replace("serialize ", "write "), t, None, None, None, False))
-    if n > args.jsonld_max:
-        rows.append(("write JSON-LD", None, None, None, None, False))
-    rows.append(("validate+build (total)", naive_total, i_build, naive_mem, ib["peak_mib"], timed_out))
-
-    print(f"  {'stage':26} {'naive s':>10} {'igokg s':>9} {'naive MiB':>10} {'igokg MiB':>10} {'ratio':>7}")
-    for stage, a, b, ma, mb, lb in rows:
-        ratio = f"{'>' if lb else ''}{a / b:.1f}" if a is not None and b else "-"
-        print(f"  {stage:26} {fmt_t(a, lb):>10} {fmt_t(b):>9} {ma and f'{ma:.0f}' or '-':>10} {mb and f'{mb:.0f}' or '-':>10} {ratio:>7}")
-    if n > args.jsonld_max:
-        print(f"  (naive JSON-LD skipped above {args.jsonld_max} triples: --jsonld-max)")
-    phases = ib["notes"].get("phases", [])
-    if phases:
-        print("  igokg build phases (wall s): " + ", ".join(f"{m} {t:.2f}" for m, t in phase_spans(phases, i_build)))
-    cpu = lambda d: sum(c for *_, c in d["stages"])  # noqa: E731
-    # A stopped pySHACL recorded no stage: take its process's CPU time (from wait4) instead.
-    naive_cpu = cpu(ns) + (nv["cpu"] if timed_out else cpu(nv)) - (_stage_cpu(nv, "parse") if ns["stages"] else 0)
-    print(f"  CPU seconds (less sensitive to other load on the machine): naive {naive_cpu:.1f}"
-          f"{' (timed out)' if timed_out else ''}, igokg build {cpu(ib):.2f}, ratio {'>' if timed_out else ''}{naive_cpu / cpu(ib):.1f}")
-    print(f"  check: {compare(nv, iv)}; igokg own checks: {iv['notes'].get('own_checks', 0)} finding(s)")
-    return {"n": count, "naive_total": naive_total, "igokg_total": i_build, "timed_out": timed_out,
-            "naive_validate": naive_val_total, "igokg_validate": i_load + i_val,
-            "naive_mem": naive_mem, "igokg_mem": ib["peak_mib"]}
+    for stage in ("write N-Triples", "write Turtle", "write JSON-LD"):
+        rows.append((stage, n_ser.get(stage), f_ser.get(stage), None, False))
+    rows.append(("validate+build (total)", out.get("naive_total"), f_total, i_build, timed_out))
+    print(f"  {'stage (wall s)':26} {'naive':>9} {'floor':>8} {'igokg':>8} {'naive/igokg':>12} {'igokg/floor':>12}")
+    for stage, a, f, b, lb in rows:
+        print(f"  {stage:26} {fmt_t(a, lb):>9} {fmt_t(f):>8} {fmt_t(b):>8} {ratio(a, b, lb):>12} {ratio(b, f):>12}")
+    print(f"  {'peak MiB':26} {naive_mem and f'{naive_mem:.0f}' or '-':>9} {fl['peak_mib']:>8.0f} {ib['peak_mib']:>8.0f}")
+    print(f"  CPU seconds (the fairer figures on a shared machine): floor {out['floor_cpu']:.2f}, igokg validate+build "
+          f"{out['igokg_cpu']:.2f} (igokg/floor {out['igokg_cpu'] / out['floor_cpu']:.2f})"
+          + (f", naive {out['naive_cpu']:.1f}{' (timed out)' if timed_out else ''} "
+             f"(naive/igokg {'>' if timed_out else ''}{out['naive_cpu'] / out['igokg_cpu']:.1f})" if naive else ""))
+    print_phases("igokg build", ib["notes"].get("phases", []))
+    if naive:
+        print(f"  check: {compare(res['naive-validate'], iv)}; igokg own checks: {iv['notes'].get('own_checks', 0)} finding(s)")
+    if "igokg-full" in res:
+        full = res["igokg-full"]
+        out.update(full_cpu=_cpu(full), full_wall=_stage(full, "build")[0], full_mem=full["peak_mib"],
+                   full_files=full["notes"].get("files"))
+        print(f"  full default build (site, panels, example queries): {out['full_cpu']:.1f} s CPU, {out['full_wall']:.1f} s wall, "
+              f"{full['peak_mib']:.0f} MiB, {out['full_files']} files; "
+              f"{out['full_cpu'] / out['igokg_cpu']:.2f}x the compared build (CPU)")
+        print_phases("full build", full["notes"].get("phases", []))
+    return out
 
 
 def planted_check(k: int, args: argparse.Namespace) -> None:
@@ -425,24 +512,27 @@ def planted_check(k: int, args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="igokg validate+build vs rdflib -> pySHACL -> rdflib")
+    ap = argparse.ArgumentParser(description="igokg validate+build vs the floor (pyoxigraph) and rdflib -> pySHACL -> rdflib")
     ap.add_argument("--triples", type=int, default=1000000, help="size in fact triples (default 1000000)")
     ap.add_argument("--sizes", help="comma-separated sizes, e.g. 10000,100000,1000000 (overrides --triples)")
+    ap.add_argument("--like-real", action="store_true",
+                    help="replicate the project's real data (benchmarks/replicate.py) instead of generating data")
+    ap.add_argument("--without-naive", action="store_true", help="skip the naive pipeline (it takes most of an hour at 1M)")
+    ap.add_argument("--without-full", action="store_true", help="skip the full default build (site, panels, queries)")
     ap.add_argument("--naive-timeout", type=float, default=3600, help="seconds before pySHACL is stopped (default 3600)")
     ap.add_argument("--jsonld-max", type=int, default=10**9, help="skip the naive JSON-LD above this many triples")
-    ap.add_argument("--planted", type=int, default=7, help="violations to plant for the agreement check at 10k (0: skip)")
+    ap.add_argument("--planted", type=int, default=7,
+                    help="violations to plant for the agreement check at 10k (0: skip; skipped with --without-naive)")
     ap.add_argument("--reuse-naive", action="store_true",
                     help="reuse the naive pipeline's last results for the same generated project (they take long)")
-    ap.add_argument("--igokg-timeout", type=float, default=None, help="seconds before igokg build is stopped")
-    ap.add_argument("--queries", action="store_true",
-                    help="keep the project's example queries (sparql/) in igokg build; off by default: see docs/benchmarks.md")
+    ap.add_argument("--igokg-timeout", type=float, default=None, help="seconds before an igokg build is stopped")
     ap.add_argument("--profile", action="store_true", help="cProfile igokg build at the largest size")
     ap.add_argument("--child", choices=CHILDREN, help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
     ap.add_argument("--no-jsonld", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--without", default=None,
-                    help="extra release writers igokg build leaves out (default: site,panels,wikidata_diff)")
+                    help="release writers the compared build leaves out (default: site,panels,wikidata_diff)")
     ap.add_argument("--profile-out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -451,14 +541,23 @@ def main(argv: list[str] | None = None) -> int:
         args.without = "site,panels,wikidata_diff"
     args.sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.triples]
     OUT.mkdir(exist_ok=True)
-    if args.planted:
+    print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    if args.planted and not args.without_naive:
         planted_check(args.planted, args)
     results = [bench_size(n, args) for n in args.sizes]
     last = results[-1]
-    lower = ">" if last["timed_out"] else ""
-    print(f"\nvalidate only: naive {fmt_t(last['naive_validate'], last['timed_out'])} s, igokg {last['igokg_validate']:.2f} s")
-    print(f"peak memory: naive {last['naive_mem']:.0f} MiB, igokg {last['igokg_mem']:.0f} MiB")
-    print(f"ratio naive/igokg: {lower}{last['naive_total'] / last['igokg_total']:.1f}")
+    print(f"\nat {last['n']} triples:")
+    print(f"validate only: igokg {last['igokg_validate']:.2f} s"
+          + (f", naive {fmt_t(last['naive_validate'], last['timed_out'])} s" if "naive_total" in last else ""))
+    print(f"peak memory: floor {last['floor_mem']:.0f} MiB, igokg {last['igokg_mem']:.0f} MiB"
+          + (f", naive {last['naive_mem']:.0f} MiB" if "naive_total" in last else "")
+          + (f", full default build {last['full_mem']:.0f} MiB" if "full_mem" in last else ""))
+    if "full_cpu" in last:
+        print(f"full default build / compared build (CPU): {last['full_cpu'] / last['igokg_cpu']:.2f}")
+    if "naive_total" in last:
+        lower = ">" if last["timed_out"] else ""
+        print(f"ratio naive/igokg: {lower}{last['naive_total'] / last['igokg_total']:.1f}")
+    print(f"ratio igokg/floor: {last['igokg_cpu'] / last['floor_cpu']:.2f}")
     return 0
 
 

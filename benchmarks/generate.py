@@ -530,8 +530,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="project folder to write (replaced)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--violations", type=int, default=0, help="SHACL violations to plant (default 0)")
+    ap.add_argument("--like-real", action="store_true",
+                    help="replicate the project's real data instead (benchmarks/replicate.py); --seed and --violations do not apply")
     args = ap.parse_args(argv)
-    n = generate(args.out, args.triples, args.seed, args.violations)
+    if args.like_real:
+        from replicate import replicate
+
+        n = replicate(args.out, args.triples)
+    else:
+        n = generate(args.out, args.triples, args.seed, args.violations)
     print(f"{args.out}: {n} fact triples", file=sys.stderr)
     return 0
 

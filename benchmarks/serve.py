@@ -112,29 +112,10 @@ def seed_release(out: Path) -> Path:
 
 
 def generated_release(out: Path, triples: int, seed_dir: Path) -> Path:
-    """A release of about `triples` synthetic triples in the project's model (seeded, deterministic).
-
-    Uses `benchmarks/generate.py` when it offers `generate(n, path)`; else the small
-    generator below (states, organizations, memberships with roles, dates and attestations).
-    """
+    """A release of about `triples` synthetic triples in the project's model (seeded, deterministic):
+    states, organizations, memberships with roles, dates and attestations (`_generate`)."""
     out.mkdir(parents=True, exist_ok=True)
-    target = out / "igokg.nt.gz"
-    gen = ROOT / "benchmarks" / "generate.py"
-    used_external = False
-    if gen.is_file():
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("igokg_bench_generate", gen)
-        mod = importlib.util.module_from_spec(spec)
-        try:
-            spec.loader.exec_module(mod)  # type: ignore[union-attr]
-            if hasattr(mod, "generate"):
-                mod.generate(triples, target)
-                used_external = True
-        except Exception as exc:  # noqa: BLE001 - fall back, but say so
-            print(f"benchmarks/generate.py failed ({exc}); using the built-in generator", file=sys.stderr)
-    if not used_external:
-        _generate(triples, target)
+    _generate(triples, out / "igokg.nt.gz")
     shutil.copy(seed_dir / "ontology.ttl", out / "ontology.ttl")
     return out
 
@@ -202,7 +183,8 @@ def free_port() -> int:
 def find_tool(name: str, given: str | None) -> str | None:
     if given:
         return given
-    return shutil.which(name) or next((str(p) for p in [ROOT / ".cache" / "bench-venv" / "bin" / name] if p.exists()), None)
+    places = [Path(sys.executable).parent / name, ROOT / ".cache" / "bench-venv" / "bin" / name]
+    return shutil.which(name) or next((str(p) for p in places if p.exists()), None)
 
 
 @dataclass
@@ -332,7 +314,7 @@ def load_wrk(wrk: str, url: str, duration: float, concurrency: int, accept: str 
     ).stdout
 
     def latency(pct: str) -> float:
-        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
         return float(m.group(1)) * _WRK_UNITS[m.group(2)] if m else float("nan")
 
     requests = int(re.search(r"(\d+) requests in", out).group(1))
@@ -382,7 +364,7 @@ def load_python(url: str, duration: float, concurrency: int, accept: str = ACCEP
         t.join()
     latencies.sort()
     n = len(latencies)
-    q = lambda p: latencies[min(n - 1, int(p * n))] * 1000 if n else float("nan")  # noqa: E731
+    q = lambda p: latencies[min(n - 1, int(p * n))] * 1000 if n else float("nan")
     return Measure(n, errors[0], n / duration, q(0.50), q(0.99))
 
 
@@ -415,7 +397,7 @@ def tree_cpu(pid: int) -> float:
 def query_types() -> dict[str, tuple[str, str]]:
     """name -> (query, Accept): the kinds of request an endpoint of this graph answers."""
     cq = cq_queries()
-    pick = lambda prefix, fallback: next((v for k, v in cq.items() if k.startswith(prefix)), fallback)  # noqa: E731
+    pick = lambda prefix, fallback: next((v for k, v in cq.items() if k.startswith(prefix)), fallback)
     return {
         "entity-lookup": (f"SELECT ?p ?o WHERE {{ <{ID}csto> ?p ?o }}", ACCEPT),
         "members-at-date": (pick("cq01", FALLBACK_CQ["cq-members-of-csto"]), ACCEPT),
@@ -482,7 +464,10 @@ def fairness(endpoint: str, heavy: str, duration: float) -> tuple[int, int, int,
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--triples", type=int, default=100_000, help="size of the generated graph (0: seed only)")
-    ap.add_argument("--duration", type=float, default=2.0, help="seconds of load per server, query type and connections")
+    ap.add_argument("--duration", type=float, default=2.0, help="seconds of one load run")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="load runs per server, query type and connections, interleaved across the servers; "
+                         "the table shows medians (default: 3)")
     ap.add_argument("--connections", default="1,16", help="connection counts (default: 1,16)")
     ap.add_argument("--oxigraph", help="oxigraph binary (PyPI oxigraph)")
     ap.add_argument("--rdflib-endpoint", dest="rdflib_endpoint", help="rdflib-endpoint binary (PyPI rdflib-endpoint)")
@@ -490,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="a server that needs longer than this (s) for one answer is not loaded")
     ap.add_argument("--fairness-duration", type=float, default=10.0, help="seconds of the fairness check (0: skip)")
     ap.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk is there")
+    ap.add_argument("--igokg-args", default="", help="extra arguments for igokg serve (e.g. '--workers 4')")
     args = ap.parse_args(argv)
 
     oxigraph = find_tool("oxigraph", args.oxigraph)
@@ -501,12 +487,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     conns = [int(c) for c in args.connections.split(",")]
     types = query_types()
-    print(f"load: {'wrk' if wrk else 'python threads'}, {args.connections} connections, {args.duration:g} s each; "
-          f"{len(types)} query types; {os.cpu_count()} CPUs (shared with other work)", flush=True)
+    print(f"load: {'wrk' if wrk else 'python threads'}, {args.connections} connections, {args.duration:g} s a run, "
+          f"{args.rounds} rounds; {len(types)} query types; {os.cpu_count()} CPUs (shared with other work); "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
     tmp = Path(tempfile.mkdtemp(prefix="igokg-bench-serve-"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: stop servers, remove tmp
-    rows: list[tuple[str, str, int, dict[str, Measure]]] = []
+    rows: list[tuple[str, str, int, dict[str, Row]]] = []
     cpu: dict[tuple[str, str], float] = {}
     fair: list[str] = []
     try:
@@ -519,36 +506,25 @@ def main(argv: list[str] | None = None) -> int:
             datasets.append((f"generated-{args.triples // 1000}k", gen))
         for dname, release in datasets:
             work = release.parent
-            results: dict[tuple[str, int], dict[str, Measure]] = {}
-            starters = [("igokg", lambda: start_igokg(release, work, "--no-cache")),
-                        ("oxigraph", lambda: start_oxigraph(oxigraph, release, work)),
-                        ("rdflib-endpoint", lambda: start_rdflib_endpoint(rdflib_ep, release, work))]
-            for sname, start in starters:
-                server = start()
-                print(f"[{dname}] {sname}: ready in {server.load_seconds:.1f} s", flush=True)
-                cpu0 = tree_cpu(server.proc.pid)
-                try:
-                    for tname, (text, accept) in types.items():
-                        count = check_answer(server.endpoint, text, args.slow_limit, accept)
-                        for c in conns:
-                            if count is None or count < 0:
-                                m = Measure(0, 1 if count else 0, float("nan"), float("nan"), float("nan"))
-                            else:
-                                url = server.endpoint + "?query=" + urllib.parse.quote(text)
-                                m = (load_wrk(wrk, url, args.duration, c, accept) if wrk
-                                     else load_python(url, args.duration, c, accept))
-                            results.setdefault((tname, c), {})[sname] = m
-                            print(f"  {tname:<16} c={c:<3} {sname:<16} {m.rps:>9.1f} req/s  p99 {m.p99_ms:>8.2f} ms"
-                                  f"  errors {m.errors}" + ("" if count is None or count >= 0 else f" (HTTP {-count})")
-                                  + (" (slower than the limit)" if count is None else ""), flush=True)
-                    cpu[(dname, sname)] = tree_cpu(server.proc.pid) - cpu0
-                    if sname == "igokg" and args.fairness_duration > 0:
-                        heavy_name, heavy_text = slowest_example(server.endpoint, args.slow_limit)
-                        h, n, f, p99 = fairness(server.endpoint, heavy_text, args.fairness_duration)
-                        fair.append(f"{dname:<16} 4 clients loop {heavy_name} ({h} answers); a fifth ran {n} small "
-                                    f"queries, {f} failed, p99 {p99 * 1000:.0f} ms (goal < 1000 ms)")
-                        print("  fairness: " + fair[-1], flush=True)
-                finally:
+            extra = ["--no-cache", *args.igokg_args.split()]
+            starters = [("igokg", lambda r=release, w=work, e=extra: start_igokg(r, w, *e)),
+                        ("oxigraph", lambda r=release, w=work: start_oxigraph(oxigraph, r, w)),
+                        ("rdflib-endpoint", lambda r=release, w=work: start_rdflib_endpoint(rdflib_ep, r, w))]
+            servers: list[tuple[str, Server]] = []
+            try:
+                for sname, start in starters:
+                    servers.append((sname, start()))
+                    print(f"[{dname}] {sname}: ready in {servers[-1][1].load_seconds:.1f} s", flush=True)
+                results = run_rounds(dname, servers, types, conns, args, wrk, cpu)
+                igokg = dict(servers)["igokg"]
+                if args.fairness_duration > 0:
+                    heavy_name, heavy_text = slowest_example(igokg.endpoint, args.slow_limit)
+                    h, n, f, p99 = fairness(igokg.endpoint, heavy_text, args.fairness_duration)
+                    fair.append(f"{dname:<16} 4 clients loop {heavy_name} ({h} answers); a fifth ran {n} small "
+                                f"queries, {f} failed, p99 {p99 * 1000:.0f} ms (goal < 1000 ms)")
+                    print("  fairness: " + fair[-1], flush=True)
+            finally:
+                for _, server in servers:
                     stop(server)
             for (tname, c), per in results.items():
                 rows.append((dname, tname, c, per))
@@ -557,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     hdr = (f"{'data':<16} {'query type':<16} {'conn':>4} {'igokg':>9} {'oxigraph':>9} {'rdflib-ep':>9} "
-           f"{'igokg/ox':>9} {'igokg/rdflib':>12} {'p99 igokg':>10} {'p99 ox':>8}")
+           f"{'igokg/ox':>9} {'igokg/rdflib':>12} {'p99 igokg':>10} {'p99 ox':>8} {'µs/req igokg':>13} {'µs/req ox':>10}")
     print(hdr)
     ox_ratios, rdf_ratios, left_out = [], [], 0
     for dname, tname, c, per in rows:
@@ -570,19 +546,83 @@ def main(argv: list[str] | None = None) -> int:
             rdf_ratios.append(r_rdf)
         else:
             left_out += 1
-        fmt = lambda m: f"{m.rps:>9.1f}" if m and m.requests else f"{'—':>9}"  # noqa: E731
+        fmt = lambda m: f"{m.rps:>9.1f}" if m and m.requests else f"{'—':>9}"
+        us = lambda m, width: f"{m.cpu_us:>{width}.0f}" if m and m.requests else f"{'—':>{width}}"  # noqa: E731
         print(f"{dname:<16} {tname:<16} {c:>4} {fmt(mine)} {fmt(oxi)} {fmt(rdf)} {r_ox:>9.2f} {r_rdf:>12.1f} "
-              f"{mine.p99_ms if mine else float('nan'):>10.2f} {oxi.p99_ms if oxi else float('nan'):>8.2f}")
+              f"{mine.p99_ms if mine else float('nan'):>10.2f} {oxi.p99_ms if oxi else float('nan'):>8.2f} "
+              f"{us(mine, 13)} {us(oxi, 10)}")
     print()
     for (dname, sname), seconds in cpu.items():
         print(f"CPU seconds during the load, {dname:<16} {sname:<16} {seconds:8.1f}")
     for line in fair:
         print("fairness: " + line)
-    gm = lambda xs: math.exp(statistics.fmean(math.log(x) for x in xs)) if xs else float("nan")  # noqa: E731
+    gm = lambda xs: math.exp(statistics.fmean(math.log(x) for x in xs)) if xs else float("nan")
     print(f"pairs left out of the rdflib-endpoint ratio (it answered no request in time): {left_out}")
     print(f"min ratio igokg/oxigraph (no cache): {min(ox_ratios) if ox_ratios else float('nan'):.2f}")
     print(f"geomean ratio igokg/rdflib-endpoint (no cache): {gm(rdf_ratios):.1f}")
     return 0
+
+
+_SLOW_TYPES = {"members-at-date", "join-posts", "aggregation"}
+
+
+@dataclass
+class Row:
+    """One server, query type and connection count over the rounds."""
+
+    requests: int  # all rounds
+    errors: int
+    rps: float  # median of the rounds
+    p99_ms: float  # median of the rounds
+    cpu_us: float  # CPU microseconds of the server's process tree per request, all rounds
+
+
+def run_rounds(dname: str, servers: list[tuple[str, Server]], types: dict[str, tuple[str, str]], conns: list[int],
+               args: argparse.Namespace, wrk: str | None, cpu: dict[tuple[str, str], float]) -> dict:
+    """Load every server with every query type and connection count, `args.rounds` times,
+    the servers taking turns (in a rotating order) so that the machine's other work falls on
+    all of them alike. Returns {(type, conns): {server: Row}}."""
+    counts = {}
+    for sname, server in servers:
+        # the cheap types first: a server that is still working on a query it was too slow
+        # to answer (rdflib-endpoint on 100k triples) would fail the next check for nothing
+        for tname in sorted(types, key=lambda t: t in _SLOW_TYPES):
+            text, accept = types[tname]
+            counts[(sname, tname)] = check_answer(server.endpoint, text, args.slow_limit, accept)
+    runs: dict[tuple[str, int, str], list[tuple[Measure, float]]] = {}
+    for rnd in range(args.rounds):
+        order = servers[rnd % len(servers):] + servers[:rnd % len(servers)]
+        for tname, (text, accept) in types.items():
+            for c in conns:
+                for sname, server in order:
+                    count = counts[(sname, tname)]
+                    if count is None or count < 0:
+                        continue
+                    url = server.endpoint + "?query=" + urllib.parse.quote(text)
+                    cpu0 = tree_cpu(server.proc.pid)
+                    m = (load_wrk(wrk, url, args.duration, c, accept) if wrk
+                         else load_python(url, args.duration, c, accept))
+                    used = tree_cpu(server.proc.pid) - cpu0
+                    cpu[(dname, sname)] = cpu.get((dname, sname), 0.0) + used
+                    runs.setdefault((tname, c, sname), []).append((m, used))
+                    print(f"  round {rnd + 1} {tname:<16} c={c:<3} {sname:<16} {m.rps:>9.1f} req/s  "
+                          f"p99 {m.p99_ms:>8.2f} ms  CPU {used:5.2f} s  errors {m.errors}", flush=True)
+    results: dict[tuple[str, int], dict[str, Row]] = {}
+    for tname in types:
+        for c in conns:
+            for sname, _ in servers:
+                count = counts[(sname, tname)]
+                got = runs.get((tname, c, sname))
+                if not got:
+                    print(f"  {tname} c={c} {sname}: not loaded"
+                          + (" (slower than the limit)" if count is None else f" (HTTP {-count})"), flush=True)
+                    results.setdefault((tname, c), {})[sname] = Row(0, 1 if count else 0, *(float("nan"),) * 3)
+                    continue
+                n = sum(m.requests for m, _ in got)
+                results.setdefault((tname, c), {})[sname] = Row(
+                    n, sum(m.errors for m, _ in got), statistics.median(m.rps for m, _ in got),
+                    statistics.median(m.p99_ms for m, _ in got), sum(u for _, u in got) / max(1, n) * 1e6)
+    return results
 
 
 def slowest_example(endpoint: str, limit: float) -> tuple[str, str]:

@@ -68,7 +68,7 @@ def serve() -> None:
     from igokg.cli import serve_banner
     from igokg.serve import load_release_store
 
-    triples = load_release_store(release(), _tmp / "store")
+    _store, triples = load_release_store(release())
     _block("igokg serve", serve_banner("dist", triples, "http://127.0.0.1:8000/"))
 
 
@@ -77,11 +77,8 @@ def counts() -> tuple[int, int]:
     sys.path.insert(0, str(ROOT / "src"))
     from igokg.serve import load_release_store
 
-    store = _tmp / "count-store"
-    if store.exists():
-        shutil.rmtree(store)
     facts = int(_built["stdout"].splitlines()[1].split()[0]) if release() else 0
-    return facts, load_release_store(release(), store)
+    return facts, load_release_store(release())[1]
 
 
 def query(text: str, shown: str | None = None, width: int = 110, rows: int | None = None) -> None:

@@ -212,7 +212,7 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", help="release folder to serve (default: dist/; built first when missing)")
     p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
                    help="run-time limit per query; waiting in the queue does not count (default: 5)")
-    p.add_argument("--workers", type=int, default=0, metavar="N", help="serving processes (default: CPUs, at least 2)")
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="serving processes (default: two per CPU, at least 2)")
     p.add_argument("--per-client", type=int, default=0, metavar="N",
                    help="queries one client (IP) may run at once, per process (default: 2)")
     p.add_argument("--queue", type=int, default=None, metavar="N",

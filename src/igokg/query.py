@@ -24,6 +24,7 @@ from igokg.namespaces import PREFIXES, compact
 __all__ = [
     "QueryResult",
     "run_query",
+    "evaluate",
     "render",
     "read_query",
     "uses_service",
@@ -203,20 +204,29 @@ def _parse_error(exc: SyntaxError, source: str) -> QueryError:
     return QueryError(message, source=source)
 
 
-def run_query(store: ox.Store, text: str, *, source: str = "query", union: bool = True) -> QueryResult:
-    """Run SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) on the store."""
+def evaluate(store: ox.Store, text: str, *, source: str = "query", union: bool = True):
+    """pyoxigraph's own result of a query (to serialize natively), errors as `QueryError`.
+
+    Evaluation errors can also surface while the result is read or serialized (OSError,
+    RuntimeError, ValueError): the caller maps those.
+    """
     try:
-        res = store.query(text, use_default_graph_as_union=union)
+        return store.query(text, use_default_graph_as_union=union)
     except SyntaxError as exc:
         raise _parse_error(exc, source) from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise QueryError(str(exc), source=source) from None
+
+
+def run_query(store: ox.Store, text: str, *, source: str = "query", union: bool = True) -> QueryResult:
+    """Run SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) on the store."""
+    res = evaluate(store, text, source=source, union=union)
     try:
         if isinstance(res, bool):
             return QueryResult(kind="ask", boolean=res)
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
-            rows = [[sol[v] for v in variables] for sol in res]
+            rows = [[sol[i] for i in range(len(variables))] for sol in res]
             return QueryResult(kind="select", variables=variables, rows=rows)
         if isinstance(res, ox.QueryBoolean):
             return QueryResult(kind="ask", boolean=bool(res))

@@ -6,20 +6,25 @@ import gzip
 import hashlib
 import json
 import os
+import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import EPOCH
+from conftest import EPOCH, copy_project
 from rdflib.compare import isomorphic
 from support.filesystems import full_disk, read_only_folder
 
 from igokg import publish
 from igokg.cli import main
 from igokg.errors import PublishError
+from igokg.namespaces import PREFIXES
 from igokg.project import Project
 from igokg.publish import build_release
+from igokg.rdf import sort_ntriples
 from igokg.report import ValidationFailed
 
 VOID = "http://rdfs.org/ns/void#"
@@ -66,9 +71,20 @@ def test_release_holds_every_part(release):
 def test_turtle_and_jsonld_dumps_hold_the_same_graph_as_ntriples(release):
     nt = rdflib.Graph().parse(data=gzip.decompress((release / "igokg.nt.gz").read_bytes()).decode(), format="nt")
     assert isomorphic(rdflib.Graph().parse(release / "igokg.ttl", format="turtle"), nt)
-    doc = json.loads((release / "igokg.jsonld").read_text())
-    assert doc["@context"] == json.loads((release / "context.jsonld").read_text())["@context"]
     assert isomorphic(rdflib.Graph().parse(release / "igokg.jsonld", format="json-ld"), nt)
+
+
+def test_jsonld_dump_is_expanded_one_node_per_line_and_the_context_holds_the_prefixes(release):
+    lines = (release / "igokg.jsonld").read_text().splitlines()
+    doc = json.loads("\n".join(lines))
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(doc) + 2
+    assert [json.loads(line.rstrip(","))["@id"] for line in lines[1:-1]] == [node["@id"] for node in doc]
+    assert json.loads((release / "context.jsonld").read_text())["@context"] == dict(PREFIXES)
+
+
+def test_ntriples_dump_is_in_canonical_order(release):
+    text = gzip.decompress((release / "igokg.nt.gz").read_bytes())
+    assert text == sort_ntriples(text) and text.endswith(b"\n")
 
 
 def test_rdfxml_holds_the_same_graph_as_turtle(release):
@@ -156,6 +172,43 @@ def test_build_command_prints_a_summary(tmp_path, capsys, project):
     out = capsys.readouterr().out
     assert code == 0
     assert "triples" in out and "igokg.nt.gz" in out
+
+
+def _reordered_copy(dest: Path) -> Path:
+    """The project with the same facts in other files, in another order: every data and seed
+    file rewritten as its triples (N-Triples, valid Turtle) shuffled, under a name that loads
+    it in another place."""
+    copy_project(dest)
+    rng = random.Random(7)
+    # The pinned-source list has its place (seeds/datasets.ttl) and names the files that go
+    # with each source: those keep their names, and only their lines are shuffled.
+    pinned = (dest / "seeds" / "datasets.ttl").read_text(encoding="utf-8")
+    for folder in ("data", "seeds"):
+        for path in sorted((dest / folder).glob("*.ttl")):
+            lines = ox.serialize(ox.parse(path=path, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES).splitlines()
+            rng.shuffle(lines)
+            path.unlink()
+            named = path.name == "datasets.ttl" or f"{folder}/{path.name}" in pinned
+            (dest / folder / (path.name if named else f"{len(lines) % 7}-{path.name}")).write_bytes(b"\n".join(lines) + b"\n")
+    return dest
+
+
+def _build_in_process(root: Path, out: Path, hash_seed: str) -> None:
+    env = {**os.environ, **EPOCH, "PYTHONHASHSEED": hash_seed, "CI": "1"}
+    subprocess.run([sys.executable, "-m", "igokg", "--root", str(root), "build", "--out", str(out)],
+                   env=env, check=True, capture_output=True)
+
+
+def test_the_same_facts_in_other_files_order_and_hash_seed_give_a_byte_identical_release(tmp_path):
+    """The native pipeline's output is a function of the triples: not of the files they are
+    in, the order they are written and loaded in, or Python's hash seed."""
+    a, b = copy_project(tmp_path / "a"), _reordered_copy(tmp_path / "b")
+    assert sorted(p.name for p in (a / "data").glob("*.ttl")) != sorted(p.name for p in (b / "data").glob("*.ttl"))
+    _build_in_process(a, tmp_path / "out-a", "1")
+    _build_in_process(b, tmp_path / "out-b", "2")
+    first, second = _snapshot(tmp_path / "out-a"), _snapshot(tmp_path / "out-b")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
 
 
 # --------------------------------------------------------------------------- when the disk says no

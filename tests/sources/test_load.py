@@ -56,3 +56,20 @@ def test_locate_points_at_the_subject_and_the_statement(sources):
     loc = sources.locate("https://w3id.org/igokg/id/membership-csto-armenia", "https://w3id.org/igokg/ontology#role")
     text = (sources.project.root / loc.file).read_text().splitlines()
     assert loc.file == "data/memberships.ttl" and "igo:role" in text[loc.line - 1]
+
+
+def test_the_store_canonicalizes_literals_and_the_files_can_give_them_as_written(project_copy):
+    """The seam for checks of lexical forms: the store keeps "01"^^xsd:integer as "1", and
+    Sources gives a file's triples again, literals as written, blank nodes named as in the store."""
+    (project_copy / "data" / "zz-lexical.ttl").write_text(
+        PREFIX + '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        'id:x igo:count "01"^^xsd:integer ; igo:participation [ igo:share "1.50"^^xsd:decimal ] .\n')
+    sources = load_sources(Project.discover(project_copy, env=EPOCH, interactive=False))
+    stored = {str(q.object) for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of("data/zz-lexical.ttl"))}
+    written = {str(t.object) for t in sources.triples_as_written("data/zz-lexical.ttl")}
+    assert '"1"^^<http://www.w3.org/2001/XMLSchema#integer>' in stored
+    assert '"01"^^<http://www.w3.org/2001/XMLSchema#integer>' in written
+    assert '"1.50"^^<http://www.w3.org/2001/XMLSchema#decimal>' in written
+    subjects = {t.subject.value for t in sources.triples_as_written("data/zz-lexical.ttl")}
+    stored_subjects = {q.subject.value for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of("data/zz-lexical.ttl"))}
+    assert subjects == stored_subjects and any("#participation-" in s for s in subjects)

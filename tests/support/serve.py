@@ -39,6 +39,18 @@ def build_test_release(out: Path) -> Path:
     return out
 
 
+def tiny_release(folder: Path) -> Path:
+    """A release of a few hundred triples about one entity, and a 200 kB text file: enough to
+    speak HTTP to a front running in the test's own process."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f'<https://w3id.org/igokg/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "A {i}"@en .'
+             for i in range(200)]
+    with gzip.open(folder / "igokg.nt.gz", "wb") as fh:
+        fh.write(("\n".join(lines) + "\n").encode())
+    (folder / "big.txt").write_text("x" * 200_000, encoding="utf-8")
+    return folder
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -14,6 +14,7 @@ folder's mtime is clamped to that date.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -22,10 +23,10 @@ from igokg.errors import IgokgError, PublishError, explain_os_error
 from igokg.project import Project
 from igokg.publish.atomic import clamp_mtimes, staging_folder, swap_into_place
 from igokg.publish.defaults import default_writers
-from igokg.rdf import SortedTriples, sort_triples
+from igokg.rdf import canonical_ntriples
 from igokg.release import SUMS_NAME, Writer, Written, sha256_file
 from igokg.report import Report, ValidationFailed
-from igokg.sources import Sources, fact_triples, load_sources
+from igokg.sources import Sources, load_sources
 from igokg.validate import validate_graph
 
 __all__ = ["Build", "Release", "build_release", "write_release"]
@@ -43,17 +44,31 @@ class Build:
     written: list[Written] = field(default_factory=list)
     queries: dict[str, int | None] = field(default_factory=dict)  # example query -> rows (None: not run)
     changes: str | None = None
-    _facts: SortedTriples | None = None
+    _ntriples: bytes | None = None
+    digests: dict[str, str] = field(default_factory=dict)  # relative name -> sha256, as files are hashed
 
     @property
     def project(self) -> Project:
         return self.sources.project
 
-    def facts(self) -> SortedTriples:
-        """The published facts (data/ and seeds/), distinct and sorted, computed once."""
-        if self._facts is None:
-            self._facts = sort_triples(fact_triples(self.sources))
-        return self._facts
+    def ntriples(self) -> bytes:
+        """The published facts (data/ and seeds/) as N-Triples in canonical order (`igokg.rdf`),
+        computed once: the text every dump is written from."""
+        if self._ntriples is None:
+            graphs = [self.sources.graph_of(rel) for rel in self.sources.fact_files]
+            self._ntriples = canonical_ntriples(self.sources.store, graphs)
+        return self._ntriples
+
+    def sha256(self, rel: str) -> str:
+        """The sha256 of a file written into the release, hashed once however often asked
+        (VoID, SHA256SUMS and the site's downloads all list the dumps)."""
+        if rel not in self.digests:
+            self.digests[rel] = sha256_file(self.out / rel)
+        return self.digests[rel]
+
+    def triple_count(self) -> int:
+        """Distinct fact triples: the lines of `ntriples()`."""
+        return self.ntriples().count(b"\n")
 
 
 @dataclass
@@ -108,6 +123,7 @@ def write_release(
             for writer in chosen:
                 say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
                 build.written.extend(writer(build))
+            say("checksumming")
             files = _checksums(build)
             clamp_mtimes(tmp, sources.project.source_date_epoch)
             say("swapping the release into place")
@@ -116,7 +132,7 @@ def write_release(
         raise
     except OSError as exc:
         raise PublishError(f"could not write the release {out}: {explain_os_error(exc)}; the last release was left as it was") from None
-    return Release(out=out, triples=len(build.facts()), files=files, report=report, written=build.written,
+    return Release(out=out, triples=build.triple_count(), files=files, report=report, written=build.written,
                    changes=build.changes, queries=build.queries)
 
 
@@ -127,8 +143,8 @@ def _checksums(build: Build) -> dict[str, tuple[int, str]]:
         if w.path in described:
             raise PublishError(f"two writers claim {w.path}")
         described[w.path] = w
-    on_disk = {p.relative_to(build.out).as_posix() for p in build.out.rglob("*") if p.is_file()}
-    missing, extra = sorted(set(described) - on_disk), sorted(on_disk - set(described))
+    on_disk = _files_on_disk(build.out)
+    missing, extra = sorted(set(described) - on_disk.keys()), sorted(on_disk.keys() - set(described))
     if missing or extra:
         raise PublishError(
             "the writers' descriptions do not match the files: "
@@ -137,9 +153,25 @@ def _checksums(build: Build) -> dict[str, tuple[int, str]]:
         )
     files: dict[str, tuple[int, str]] = {}
     for rel in sorted(described):
-        path = build.out / rel
-        files[rel] = (path.stat().st_size, sha256_file(path))
+        files[rel] = (on_disk[rel], build.sha256(rel))
     lines = "".join(f"{digest}  {rel}\n" for rel, (_size, digest) in sorted(files.items()))
     (build.out / SUMS_NAME).write_text(lines, encoding="utf-8")
     files[SUMS_NAME] = ((build.out / SUMS_NAME).stat().st_size, sha256_file(build.out / SUMS_NAME))
     return files
+
+
+def _files_on_disk(folder: Path) -> dict[str, int]:
+    """Every file under `folder` (POSIX relative name -> size), in one walk of os.scandir: a
+    release holds a hundred thousand files at a million triples, too many for pathlib's rglob,
+    relative_to and a stat each."""
+    found: dict[str, int] = {}
+    todo = [("", str(folder))]
+    while todo:
+        prefix, path = todo.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    found[prefix + entry.name] = entry.stat().st_size
+    return found

@@ -28,14 +28,14 @@ class _CappedWriter:
         self.size += len(b)
         if self.size > self.limit:
             raise _TooLarge()
-        self.parts.append(bytes(b))
+        self.parts.append(b if type(b) is bytes else bytes(b))
         return len(b)
 
     def flush(self) -> None:
         pass
 
     def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+        return self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
 
 
 class _TooLarge(Exception):
@@ -65,9 +65,19 @@ def answer(store: ox.Store, msg: tuple, max_result: int, allowed: tuple[str, ...
             if isinstance(result, ox.QueryTriples):
                 if graph_media is None:
                     return 406, "text/plain; charset=utf-8", _not_acceptable("graph").encode()
-                return 200, graph_media, _serialize_graph(result, graph_media, max_result)
+                # (without the project's 20 prefixes: they cost a CONSTRUCT a third of its time, 9 µs;
+                # entity documents, made for reading, keep them: _describe below)
+                w = _CappedWriter(max_result)
+                fmt = GRAPH_FORMATS[graph_media]
+                if fmt == ox.RdfFormat.RDF_XML:
+                    ox.serialize(result, w, fmt, prefixes=PREFIXES)
+                else:
+                    result.serialize(w, fmt)
+                return 200, graph_media, w.getvalue()
             if result_media is None:
                 return 406, "text/plain; charset=utf-8", _not_acceptable("results").encode()
+            if isinstance(result, ox.QueryBoolean):  # a few bytes: no size cap needed
+                return 200, result_media, result.serialize(format=RESULT_FORMATS[result_media])
             w = _CappedWriter(max_result)
             result.serialize(w, RESULT_FORMATS[result_media])
             return 200, result_media, w.getvalue()
@@ -90,6 +100,8 @@ def answer(store: ox.Store, msg: tuple, max_result: int, allowed: tuple[str, ...
 
 def _federation_refused(text: str, allowed: tuple[str, ...]) -> str | None:
     """Why the query may not run here, if it calls an endpoint not on the allow-list."""
+    if "\\" not in text and "service" not in text.lower():  # (what service_endpoints checks first, without its regex)
+        return None
     endpoints = service_endpoints(text)
     if not endpoints:
         return None

@@ -12,9 +12,9 @@ Input: a release folder and `ServeSettings`. Output: an ASGI app that answers
 * every other path as a release file (files.py), gzipped (Starlette's GZipMiddleware),
   with CORS (CORSMiddleware) and the security headers (headers.py).
 
-The store is opened by `open_store` (the supervisor's serving processes do it before
-serving) or, when the app is run by another ASGI server, at lifespan startup from a
-scratch copy loaded then.
+The store is handed over by `open_store` (the supervisor's serving processes get it
+loaded in memory before serving) or, when the app is run by another ASGI server, loaded
+at lifespan startup.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from igokg.serve.pages import editor_context, results_context
 from igokg.serve.search import SearchIndex
 from igokg.serve.settings import ServeSettings
 from igokg.serve.sparql import SparqlEndpoint
-from igokg.serve.store import Scratch, load_release_store
+from igokg.serve.store import load_release_store
 
 _SLUG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 #: What an entity IRI answers: the media types a client may ask for, and the document each gets.
@@ -72,7 +72,6 @@ class ServeApp:
         self.triples = 0
         self.runner: Runner | None = None
         self.on_runaway = None
-        self._scratch: Scratch | None = None
         self._env = _templates()
         self._ontology: dict[str, bytes] = {}
         self._editor: bytes | None = None
@@ -103,23 +102,17 @@ class ServeApp:
         self.site = SecurityHeaders(site)
 
     # lifecycle ----------------------------------------------------------------------
-    def open_store(self, location: Path, triples: int | None = None) -> None:
-        """Open a loaded store read-only and start answering queries."""
-        store = ox.Store.read_only(str(location))
+    def open_store(self, store: ox.Store, triples: int | None = None) -> None:
+        """Answer queries from a loaded store (read-only: nothing here writes to it)."""
         self.triples = triples if triples is not None else len(store)
         self.runner = Runner(store, self.settings, lambda: self.on_runaway and self.on_runaway())
 
     def close(self) -> None:
         if self.runner is not None:
             self.runner.close()
-        if self._scratch is not None:
-            self._scratch.remove()
-            self._scratch = None
 
     def _load_here(self) -> None:
-        self._scratch = Scratch()
-        triples = load_release_store(self.release, self._scratch.store)
-        self.open_store(self._scratch.store, triples)
+        self.open_store(*load_release_store(self.release))
 
     # ASGI ---------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive, send) -> None:

@@ -1,31 +1,44 @@
-"""Queries on threads of the serving process, admitted fairly, bounded in run time.
+"""Queries run on the thread that asks, admitted fairly, bounded in run time.
 
-Input: a client address and a request tuple. Output: (status, content type, body, headers).
+Input: a client address, a request tuple, and how to answer the client if the query
+overruns. Output: (status, content type, body, headers), or None when the query overran
+and the client was already answered.
 
-pyoxigraph releases the GIL while it evaluates and serializes, so a query runs on a
-thread beside the event loop: no pipe, no pickling, no second process per request (that
-hop capped the old worker-process design near 3k requests/s). What a thread cannot do is
-stop: pyoxigraph has no cancellation. So a query that outlives the limit gets its 503 at
-once, and the process calls `on_runaway`: under `igokg serve` it stops accepting
-connections, lets its other queries finish, and exits — taking the runaway thread with
-it — while the supervisor has already started its replacement (server.py).
+pyoxigraph releases the GIL while it evaluates and serializes, so a query runs on the
+thread of its connection (protocol.py): no hand-off to a pool, no pipe, no second process
+per request. What a thread cannot do is stop: pyoxigraph has no cancellation. So a
+watchdog thread looks at the running queries ten times a second; one that has outlived
+the limit gets its 503 at once (`on_overrun`, from the watchdog), and the process calls
+`on_runaway`: under `igokg serve` it stops accepting connections, lets its other queries
+finish, and exits — taking the runaway thread with it — while the supervisor has already
+started its replacement (server.py). The runaway keeps its admission slot until it
+really ends, so the slots count what really runs.
 """
 
 from __future__ import annotations
 
-import asyncio
+import itertools
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from igokg.serve.admission import Admission, Refused
+from igokg.serve.admission import Admission, Gone, Refused
 from igokg.serve.answer import answer
 from igokg.serve.settings import ServeSettings
 
 Reply = tuple[int, str, bytes, list[tuple[bytes, bytes]]]
 _TEXT = "text/plain; charset=utf-8"
+
+
+class _Run:
+    __slots__ = ("deadline", "on_overrun", "started")
+
+    def __init__(self, started: float, deadline: float, on_overrun: Callable[[bytes], None] | None) -> None:
+        self.started = started
+        self.deadline = deadline
+        self.on_overrun = on_overrun
 
 
 class Runner:
@@ -35,74 +48,67 @@ class Runner:
         self.on_runaway = on_runaway
         self.admission = Admission(settings.slots, settings.per_client, settings.queue, settings.client_queue,
                                    settings.max_wait)
-        # a few threads beyond the slots: a runaway keeps its thread until the process ends
-        self.pool = ThreadPoolExecutor(settings.slots + 4, thread_name_prefix="igokg-query")
         self.runaways = 0
+        # Running queries by ticket. The query's thread and the watchdog each `pop` its
+        # ticket; whoever pops it first answers the client (dict.pop is atomic).
+        self._running: dict[int, _Run] = {}
+        self._tickets = itertools.count()
+        self._watchdog: threading.Thread | None = None
+        self._closed = threading.Event()
+        self._start_lock = threading.Lock()
 
-    def _job(self, msg: tuple) -> tuple[int, str, bytes]:
-        return answer(self.store, msg, self.settings.max_result, self.settings.service_endpoints)
-
-    async def run(self, client: str, msg: tuple, receive=None) -> Reply:
+    def run(self, client: str, msg: tuple, gone: Callable[[], bool] | None = None,
+            on_overrun: Callable[[bytes], None] | None = None) -> Reply | None:
+        """Run one request on this thread. None: it overran, and `on_overrun` answered the client."""
         admission = self.admission
         try:
-            if not admission.try_enter(client):
-                await self._wait_turn(client, receive)
+            admission.enter(client, gone)
         except Refused as r:
             return r.status, _TEXT, (r.message + "\n").encode(), [(b"retry-after", str(r.retry_after).encode())]
-        except _Gone:
+        except Gone:
             return 499, _TEXT, b"client closed the request\n", []
-        loop = asyncio.get_running_loop()
+        if self._watchdog is None:
+            self._start_watchdog()
+        ticket = next(self._tickets)
         started = time.monotonic()
-        fut = loop.run_in_executor(self.pool, self._job, msg)
+        self._running[ticket] = _Run(started, started + self.settings.timeout, on_overrun)
         try:
-            status, ctype, body = await asyncio.wait_for(asyncio.shield(fut), self.settings.timeout)
-        except asyncio.TimeoutError:
-            # The thread runs on; its slot is given back only when it really ends.
-            fut.add_done_callback(lambda _f: admission.leave(client))
-            self.runaways += 1
-            if self.on_runaway is not None:
-                self.on_runaway()
-            return 503, _TEXT, (
-                f"query timed out: it ran longer than this server's limit of {self.settings.timeout:g} s "
-                f"(time spent waiting for a slot not counted: it started {time.monotonic() - started:.1f} s ago) "
-                "and was stopped; narrow it or add a LIMIT\n"
-            ).encode(), []
-        except BaseException:
-            fut.add_done_callback(lambda _f: admission.leave(client))
-            raise
-        admission.leave(client)
+            status, ctype, body = answer(self.store, msg, self.settings.max_result, self.settings.service_endpoints)
+        finally:
+            mine = self._running.pop(ticket, None) is not None
+            admission.leave(client)  # a runaway's slot comes back only now that it really ended
+        if not mine:
+            return None
         return status, ctype, body, []
 
-    async def _wait_turn(self, client: str, receive) -> None:
-        """Wait in the queue; a client that disconnects meanwhile loses its place (raises `_Gone`)."""
-        if receive is None:
-            await self.admission.enter(client)
-            return
-        turn = asyncio.ensure_future(self.admission.enter(client))
-        gone = asyncio.ensure_future(_disconnected(receive))
-        try:
-            await asyncio.wait((turn, gone), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            gone.cancel()
-        if not turn.done():
-            turn.cancel()
-            try:
-                await turn
-            except (asyncio.CancelledError, Refused):
-                pass
-            else:  # admitted in the same instant (wait_for then swallows the cancel): give the slot back
-                self.admission.leave(client)
-            raise _Gone()
-        turn.result()  # raises Refused
+    def overrun_message(self, started: float) -> bytes:
+        return (
+            f"query timed out: it ran longer than this server's limit of {self.settings.timeout:g} s "
+            f"(time spent waiting for a slot not counted: it started {time.monotonic() - started:.1f} s ago) "
+            "and was stopped; narrow it or add a LIMIT\n"
+        ).encode()
+
+    # watchdog -------------------------------------------------------------------------
+    def _start_watchdog(self) -> None:
+        with self._start_lock:
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(target=self._watch, name="igokg-watchdog", daemon=True)
+                self._watchdog.start()
+
+    def _watch(self) -> None:
+        tick = min(0.1, self.settings.timeout / 5)
+        while not self._closed.wait(tick):
+            now = time.monotonic()
+            for ticket, run in list(self._running.items()):
+                if now >= run.deadline and self._running.pop(ticket, None) is not None:
+                    self.runaways += 1
+                    if run.on_overrun is not None:
+                        try:
+                            run.on_overrun(self.overrun_message(run.started))
+                        except Exception:  # noqa: BLE001, S110 - the client may be gone; the runaway still counts
+                            pass
+                    if self.on_runaway is not None:
+                        self.on_runaway()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-class _Gone(Exception):
-    pass
-
-
-async def _disconnected(receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
+        self._closed.set()

@@ -1,50 +1,55 @@
 """The server's processes: one supervisor, N serving processes sharing one listening socket.
 
-Input: a `ServeApp` and its settings. Output: a running server until SIGTERM or Ctrl-C;
-nothing left behind in /tmp after it stops (SIGKILL included: the next server removes
-what a killed one left, see store.py).
+Input: a `ServeApp` and its settings. Output: a running server until SIGTERM or Ctrl-C.
+The store lives in memory (store.py), so a stopped or killed server leaves nothing behind.
 
 The supervisor binds the socket (a bad or busy port is a `ServeError`, not a traceback),
-removes stale scratch folders, loads the release into a store in a forked child (so that
-the supervisor itself never touches RocksDB and stays safe to fork from), then forks the
-serving processes. Each opens the store read-only and runs uvicorn on the shared socket;
-the kernel hands each new connection to one of them.
+removes the scratch folders older servers left, loads the release into an in-memory store
+(no threads are left running after the load, so it stays safe to fork from), then forks
+the serving processes, which share the store's pages. Each runs the HTTP front
+(protocol.py) on the shared socket: the kernel hands each new connection to one of them,
+and the connection gets a thread that answers its queries.
 
 A serving process whose query outlives the time limit cannot stop that query (pyoxigraph
 has no cancellation). It tells the supervisor, which forks a replacement at once (a fork
-of a supervisor that has imported everything: milliseconds), stops accepting
-connections, lets its other requests finish, and exits — which ends the runaway thread.
-A serving process that dies unexpectedly is replaced too; a supervisor whose children die
-at start, or keep dying, stops with the reason.
+of a supervisor that has loaded everything: milliseconds), stops accepting connections,
+lets its other requests finish, and exits — which ends the runaway thread. A serving
+process that dies unexpectedly is replaced too; a supervisor whose children die at
+start, or keep dying, stops with the reason.
 """
 
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import select
 import signal
 import socket
+import threading
 import time
-from typing import Callable
+from collections.abc import Callable
+
+import pyoxigraph as ox
 
 from igokg.errors import ServeError
 from igokg.serve.app import ServeApp
 from igokg.serve.settings import ServeSettings
-from igokg.serve.store import Scratch, load_release_store, remove_stale
+from igokg.serve.store import load_release_store, remove_stale
 
 
 def run_server(app: ServeApp, settings: ServeSettings, on_ready: Callable[[str], None] | None = None) -> None:
     """Serve until SIGTERM or SIGINT (blocking). `on_ready` gets the URL once every process answers."""
     sock = bind(settings.host, settings.port)
-    remove_stale()
-    scratch = Scratch()
     try:
-        app.triples = _load_in_child(app, scratch)
-        Supervisor(app, settings, sock, scratch).run(on_ready)
+        remove_stale()
+        try:
+            store, app.triples = load_release_store(app.release)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ServeError(f"cannot load {app.release} into a store: {exc}") from None
+        Supervisor(app, settings, sock, store).run(on_ready)
     finally:
         sock.close()
-        scratch.remove()
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -73,35 +78,12 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _load_in_child(app: ServeApp, scratch: Scratch) -> int:
-    """Bulk-load the release into the scratch store in a forked child; the triple count."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        os.close(r)
-        try:
-            n = load_release_store(app.release, scratch.store)
-            os.write(w, f"{n}\n".encode())
-            code = 0
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
-            os.write(w, f"E{type(exc).__name__}: {exc}\n".encode()[:4000])
-            code = 1
-        os._exit(code)
-    os.close(w)
-    with os.fdopen(r, "rb") as fh:
-        out = fh.read().decode("utf-8", "replace").strip()
-    os.waitpid(pid, 0)
-    if not out.isdigit():
-        raise ServeError(f"cannot load {app.release} into a store: {out[1:] or 'the loader stopped'}")
-    return int(out)
-
-
 class Supervisor:
-    def __init__(self, app: ServeApp, settings: ServeSettings, sock: socket.socket, scratch: Scratch) -> None:
+    def __init__(self, app: ServeApp, settings: ServeSettings, sock: socket.socket, store: ox.Store) -> None:
         self.app = app
         self.settings = settings
         self.sock = sock
-        self.scratch = scratch
+        self.store = store
         self.children: dict[int, str] = {}  # pid -> "starting" | "serving" | "retiring"
         self.stopping = False
         self.failures: list[float] = []
@@ -109,6 +91,10 @@ class Supervisor:
 
     def run(self, on_ready: Callable[[str], None] | None) -> None:
         self.r, self.w = os.pipe()
+        # Everything imported and loaded so far lives as long as the processes: out of the
+        # garbage collector's sight, it is never scanned (no pauses) nor written to by the
+        # scans (the forked processes keep sharing those pages).
+        gc.freeze()
         previous = {s: signal.signal(s, self._stop) for s in (signal.SIGTERM, signal.SIGINT)}
         try:
             for _ in range(max(1, self.settings.workers)):
@@ -136,7 +122,7 @@ class Supervisor:
             code = 1
             try:
                 os.close(self.r)
-                _serve_child(self.app, self.settings, self.sock, self.scratch, self.w)
+                _serve_child(self.app, self.settings, self.sock, self.store, self.w)
                 code = 0
             except BaseException as exc:  # noqa: BLE001 - reported to the supervisor
                 os.write(self.w, f"E{os.getpid()} {type(exc).__name__}: {exc}\n".encode()[:4000])
@@ -222,51 +208,29 @@ class Supervisor:
         self.children.clear()
 
 
-def _serve_child(app: ServeApp, settings: ServeSettings, sock: socket.socket, scratch: Scratch, report: int) -> None:
-    """One serving process: open the store, run uvicorn on the shared socket until told to stop."""
-    import uvicorn
+def _serve_child(app: ServeApp, settings: ServeSettings, sock: socket.socket, store: ox.Store, report: int) -> None:
+    """One serving process: the HTTP front on the shared socket until told to stop, then drain."""
+    from igokg.serve.protocol import Front
 
-    from igokg.serve.protocol import protocol_with_header_timeout
-
+    stop = threading.Event()
     for s in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(s, signal.SIG_DFL)
-    scratch.forget_lock()
+        signal.signal(s, lambda *_: stop.set())
     parent = os.getppid()
-    app.open_store(scratch.store, app.triples)
-    config = uvicorn.Config(
-        app,
-        lifespan="off",
-        access_log=False,
-        log_level="warning",
-        loop=_pick("uvloop", "uvloop", "asyncio"),
-        http=protocol_with_header_timeout(settings.header_timeout),
-        timeout_keep_alive=int(max(1, settings.keepalive_timeout)),
-        timeout_graceful_shutdown=int(settings.timeout) + 1,
-        backlog=1024,
-    )
-
-    class Server(uvicorn.Server):
-        async def startup(self, sockets=None) -> None:
-            await super().startup(sockets=sockets)
-            os.write(report, f"S{os.getpid()}\n".encode())
-
-        async def on_tick(self, counter: int) -> bool:
-            if os.getppid() != parent:  # the supervisor is gone (killed): do not linger
-                self.should_exit = True
-            return await super().on_tick(counter)
-
-    server = Server(config)
+    app.open_store(store, app.triples)
+    front = Front(sock, app, app.endpoint, settings.header_timeout, settings.keepalive_timeout, settings.max_body)
+    retired = threading.Lock()
 
     def retire() -> None:
-        if not server.should_exit:
+        if retired.acquire(blocking=False):  # once
             os.write(report, f"R{os.getpid()}\n".encode())
-            server.should_exit = True
+            stop.set()
 
     app.on_runaway = retire
-    server.run(sockets=[sock])
-
-
-def _pick(module: str, yes: str, no: str) -> str:
-    import importlib.util
-
-    return yes if importlib.util.find_spec(module) is not None else no
+    front.start()
+    os.write(report, f"S{os.getpid()}\n".encode())
+    while not stop.wait(0.5):
+        if os.getppid() != parent:  # the supervisor is gone (killed): do not linger
+            break
+    front.retire()
+    front.drain(settings.timeout + 1)
+    app.close()

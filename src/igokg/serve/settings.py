@@ -20,8 +20,11 @@ class ServeSettings:
     #: Seconds a query may *run* (time waiting in the queue does not count). Past it the
     #: client gets 503 and the process that ran it is replaced (see server.py).
     timeout: float = 5.0
-    #: Serving processes sharing the listening socket; each answers queries on threads.
-    workers: int = field(default_factory=lambda: max(2, _cpus()))
+    #: Serving processes sharing the listening socket; each answers queries on its
+    #: connections' threads. Two per CPU: pyoxigraph holds the GIL while it parses and plans
+    #: a query, and Python holds it for HTTP, so one process cannot keep a core busy under
+    #: load (measured, docs/serve.md); the store is shared, so a process costs ~50 MB.
+    workers: int = field(default_factory=lambda: max(2, 2 * _cpus()))
     #: Queries running at once in one process (threads; pyoxigraph releases the GIL).
     slots: int = 8
     #: Queries one client (IP address) may have running at once in one process.

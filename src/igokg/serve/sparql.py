@@ -1,33 +1,44 @@
-"""The SPARQL 1.1 Protocol at `/sparql`, as a plain ASGI callable: the hot path.
+"""The SPARQL 1.1 Protocol at `/sparql`: parse a request, run it, shape the response.
 
 Input: GET `?query=`, POST form (`query=`), POST `application/sparql-query`. Output: the
 results in the negotiated format, or a one-line message with a 4xx/5xx status.
 
-Why not a Starlette route: measured on this machine (docs/serve.md), a Starlette route
-plus its middleware answered a small query at about half the requests/s of this plain
-callable on the same uvicorn, and this path is what the throughput targets measure. The
-rest of the server (pages, entity documents, files) is Starlette.
+Two callers share this code. The serving processes' own HTTP front (protocol.py) calls
+`handle` and `finish` straight from the connection's thread for every request that
+carries a query: no ASGI scope or message dicts, no event loop, no thread hand-off on
+the hot path. The same endpoint is also a plain ASGI callable (`__call__`), for what the
+front hands to the Starlette app (a browser's `/sparql` without a query) and for any
+other ASGI server; there the blocking part runs on a thread pool.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gzip
-from collections import OrderedDict
-from typing import Callable
-from urllib.parse import parse_qs
+import re
+from binascii import a2b_qp
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote_to_bytes
 
 from igokg.serve.cache import ResultCache
-from igokg.serve.execute import Runner
+from igokg.serve.execute import Reply, Runner
 from igokg.serve.files import INCOMPRESSIBLE
 from igokg.serve.headers import COMMON
 from igokg.serve.negotiate import _GRAPH_OFFERS, _RESULT_OFFERS, FORMAT_PARAM, negotiate, wants_page
 from igokg.serve.settings import ServeSettings
+from igokg.serve.wire import date_header, header_lines, status_line
 
 Headers = list[tuple[bytes, bytes]]
 _BASE_HEADERS: Headers = [(b"access-control-allow-origin", b"*"), *COMMON]
+_VARY: Headers = [(b"vary", b"Accept, Accept-Encoding")]
 _TEXT = "text/plain; charset=utf-8"
 _CHARSET = ("text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples", "text/plain")
-_WANTED = {b"accept", b"accept-encoding", b"content-type", b"content-length"}
+_CTYPES: dict[str, bytes] = {}
+_HEADS: dict[tuple[int, str, bool], bytes] = {}
+_FORMATS: dict[str, tuple[str | None, str | None]] = {}
+#: The request headers this endpoint reads.
+WANTED = frozenset({b"accept", b"accept-encoding", b"content-type", b"content-length"})
 
 
 class SparqlEndpoint:
@@ -36,81 +47,46 @@ class SparqlEndpoint:
         self.runner = runner
         self.front = front  # async (scope, query or None, accept) -> reply: the pages and the service description
         self.cache = ResultCache(settings.cache_bytes)
-        self._seen: OrderedDict[tuple, tuple] = OrderedDict()
+        self._pool: ThreadPoolExecutor | None = None
 
-    async def __call__(self, scope: dict, receive, send) -> None:
-        headers: dict[bytes, bytes] = {}
-        for k, v in scope["headers"]:
-            if k in _WANTED:
-                headers[k] = v
-        method = scope["method"]
-        try:
-            status, ctype, body, extra = await self.handle(method, scope, headers, receive)
-        except Exception as exc:  # noqa: BLE001 - a bug must not hang the client
-            status, ctype, body, extra = 500, _TEXT, f"internal error: {type(exc).__name__}: {exc}\n".encode(), []
-        if ctype in _CHARSET:
-            ctype += "; charset=utf-8"
-        out: Headers = [(b"content-type", ctype.encode()), *_BASE_HEADERS, *extra]
-        if status == 200:
-            out.append((b"vary", b"Accept, Accept-Encoding"))
-        if (len(body) > 1024 and b"gzip" in headers.get(b"accept-encoding", b"")
-                and not ctype.startswith(INCOMPRESSIBLE)):
-            body = gzip.compress(body, compresslevel=5, mtime=0)
-            out.append((b"content-encoding", b"gzip"))
-        out.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": out})
-        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+    # the request, on the caller's thread ------------------------------------------------
+    def handle(self, method: str, qs: bytes, headers: dict[bytes, bytes], body: bytes | None, client: str,
+               gone: Callable[[], bool] | None = None, on_overrun: Callable[[bytes], None] | None = None) -> Reply | None:
+        """One request whose body has been read: its reply, None when it overran and
+        `on_overrun` answered the client, or `("front", …)` when it is for the app's pages
+        (the caller hands it to the app)."""
+        parsed = self.parse(method, qs, headers, body)
+        if parsed[0] != "query":
+            return parsed
+        return self.run(parsed, client, gone, on_overrun)
 
-    async def handle(self, method: str, scope: dict, headers: dict[bytes, bytes], receive):
-        qs = scope.get("query_string", b"")
-        accept_raw = headers.get(b"accept")
-        # A GET seen before maps straight to its request tuple, without decoding the query
-        # string or negotiating again (that costs more than running a small query).
-        raw_key = (qs, accept_raw) if method != "POST" else None
-        msg = self._seen.get(raw_key) if raw_key is not None else None
-        if msg is None:
-            parsed = await self._parse(method, qs, headers, receive)
-            if isinstance(parsed, tuple) and parsed[0] == "front":
-                return await self.front(scope, *parsed[1:])
-            if not isinstance(parsed, tuple) or parsed[0] != "query":
-                return parsed
-            msg = parsed
-            if raw_key is not None:
-                if len(self._seen) >= 4096:
-                    self._seen.popitem(last=False)
-                self._seen[raw_key] = msg
-        return await self.answer(scope, msg, receive)
-
-    async def answer(self, scope: dict, msg: tuple, receive=None):
-        cached = self.cache.get(msg) if self.settings.cache_bytes else None
-        if cached is not None:
-            return (*cached, [])
+    def run(self, msg: tuple, client: str, gone: Callable[[], bool] | None = None,
+            on_overrun: Callable[[bytes], None] | None = None) -> Reply | None:
+        cache = self.cache if self.settings.cache_bytes else None
+        if cache is not None:
+            cached = cache.get(msg)
+            if cached is not None:
+                return (*cached, [])
         runner = self.runner()
         if runner is None:
             return 503, _TEXT, b"the store is not open yet; try again in a moment\n", [(b"retry-after", b"1")]
-        client = scope.get("client")
-        status, ctype, body, extra = await runner.run(client[0] if client else "?", msg, receive)
-        if status == 200 and self.settings.cache_bytes:
-            self.cache.put(msg, (status, ctype, body))
-        return status, ctype, body, extra
+        reply = runner.run(client, msg, gone, on_overrun)
+        if cache is not None and reply is not None and reply[0] == 200:
+            cache.put(msg, reply[:3])
+        return reply
 
-    async def _parse(self, method: str, qs: bytes, headers: dict[bytes, bytes], receive):
-        """The request as `("query", text, result media, graph media)`, or a finished reply."""
-        params = {k: [_utf8(v) for v in vs] for k, vs in parse_qs(qs.decode("latin-1"), keep_blank_values=True).items()}
+    def parse(self, method: str, qs: bytes, headers: dict[bytes, bytes], body: bytes | None):
+        """The request as `("query", text, result media, graph media)`, `("front", query or
+        None, accept)` for the app's pages (editor, results page, Service Description), or a
+        finished reply."""
+        params = _params(qs)
         if method == "POST":
             ctype = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
-            length = headers.get(b"content-length", b"")
-            if length.isdigit() and int(length) > self.settings.max_body:
-                return _reply(413, f"request body larger than {self.settings.max_body} bytes")
-            body = await _read_body(receive, self.settings.max_body, self.settings.header_timeout)
-            if body is None:
-                return _reply(413, f"request body larger than {self.settings.max_body} bytes")
-            if body is _SLOW:
-                return _reply(408, f"request body not received within {self.settings.header_timeout:g} s")
+            body = body or b""
             if ctype == "application/sparql-update":
                 return _read_only()
             if ctype == "application/x-www-form-urlencoded":
-                for k, vs in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                for k, vs in _params(body).items():
                     params.setdefault(k, []).extend(vs)
             elif ctype == "application/sparql-query":
                 params.setdefault("query", []).append(body.decode("utf-8", "replace"))
@@ -129,23 +105,128 @@ class SparqlEndpoint:
         accept = accept or "*/*"
         if params.get("format"):
             accept = FORMAT_PARAM.get(params["format"][0].lower(), params["format"][0])
-        return ("query", queries[0], negotiate(accept, _RESULT_OFFERS), negotiate(accept, _GRAPH_OFFERS))
+        formats = _FORMATS.get(accept)
+        if formats is None:
+            if len(_FORMATS) >= 1024:
+                _FORMATS.clear()
+            formats = _FORMATS[accept] = (negotiate(accept, _RESULT_OFFERS), negotiate(accept, _GRAPH_OFFERS))
+        return ("query", queries[0], *formats)
+
+    def response(self, reply: Reply, accept_encoding: bytes | None, close: bool) -> bytes:
+        """The whole HTTP/1.1 response as bytes (the front's hot path): what `finish` gives,
+        from a head made once per status and media type."""
+        status, ctype, body, extra = reply
+        gz = (len(body) > 1024 and accept_encoding is not None and b"gzip" in accept_encoding
+              and not ctype.startswith(INCOMPRESSIBLE))
+        if gz:
+            body = gzip.compress(body, compresslevel=5, mtime=0)
+        head = _HEADS.get((status, ctype, gz))
+        if head is None:
+            out = self.finish((status, ctype, b"", []), None)[1][:-1]  # (without its content-length)
+            head = _HEADS.setdefault((status, ctype, gz), status_line(status) + header_lines(
+                out + ([(b"content-encoding", b"gzip")] if gz else [])))
+        return b"".join((head, date_header(), header_lines(extra) if extra else b"", b"content-length: ",
+                         str(len(body)).encode(), b"\r\nconnection: close\r\n\r\n" if close else b"\r\n\r\n", body))
+
+    def finish(self, reply: Reply, accept_encoding: bytes | None) -> tuple[int, Headers, bytes]:
+        """The response: status, headers (CORS, security, Vary, gzip when it pays, length), body."""
+        status, ctype, body, extra = reply
+        ctype_b = _CTYPES.get(ctype)
+        if ctype_b is None:
+            ctype_b = _CTYPES.setdefault(ctype, (ctype + "; charset=utf-8" if ctype in _CHARSET else ctype).encode())
+        out: Headers = [(b"content-type", ctype_b), *_BASE_HEADERS, *extra]
+        if status == 200:
+            out += _VARY
+        if (len(body) > 1024 and accept_encoding is not None and b"gzip" in accept_encoding
+                and not ctype.startswith(INCOMPRESSIBLE)):
+            body = gzip.compress(body, compresslevel=5, mtime=0)
+            out.append((b"content-encoding", b"gzip"))
+        out.append((b"content-length", str(len(body)).encode()))
+        return status, out, body
+
+    # ASGI ---------------------------------------------------------------------------------
+    async def __call__(self, scope: dict, receive, send) -> None:
+        headers: dict[bytes, bytes] = {k: v for k, v in scope["headers"] if k in WANTED}
+        method = scope["method"]
+        try:
+            reply = await self._asgi_reply(method, scope, headers, receive)
+        except Exception as exc:  # noqa: BLE001 - a bug must not hang the client
+            reply = 500, _TEXT, f"internal error: {type(exc).__name__}: {exc}\n".encode(), []
+        status, out, body = self.finish(reply, headers.get(b"accept-encoding"))
+        await send({"type": "http.response.start", "status": status, "headers": out})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+    async def _asgi_reply(self, method: str, scope: dict, headers: dict[bytes, bytes], receive) -> Reply:
+        body = None
+        if method == "POST":
+            length = headers.get(b"content-length", b"")
+            if length.isdigit() and int(length) > self.settings.max_body:
+                return _reply(413, f"request body larger than {self.settings.max_body} bytes")
+            body = await _read_body(receive, self.settings.max_body, self.settings.header_timeout)
+            if body is None:
+                return _reply(413, f"request body larger than {self.settings.max_body} bytes")
+            if body is _SLOW:
+                return _reply(408, f"request body not received within {self.settings.header_timeout:g} s")
+        parsed = self.parse(method, scope.get("query_string", b""), headers, body)
+        if parsed[0] == "front":
+            return await self.front(scope, *parsed[1:])
+        if parsed[0] != "query":
+            return parsed
+        return await self.answer(scope, parsed, receive)
+
+    async def answer(self, scope: dict, msg: tuple, receive=None) -> Reply:
+        """Run a request tuple on the thread pool (from an event loop); its reply."""
+        loop = asyncio.get_running_loop()
+        overrun: asyncio.Future = loop.create_future()
+
+        def on_overrun(message: bytes) -> None:
+            loop.call_soon_threadsafe(lambda: overrun.done() or overrun.set_result((503, _TEXT, message, [])))
+
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.settings.slots + 4, thread_name_prefix="igokg-query")
+        client = scope.get("client")
+        job = loop.run_in_executor(self._pool, self.run, msg, client[0] if client else "?", None, on_overrun)
+        await asyncio.wait((job, overrun), return_when=asyncio.FIRST_COMPLETED)
+        if overrun.done():
+            return overrun.result()
+        reply = job.result()
+        return reply if reply is not None else await overrun
 
 
-def _reply(status: int, message: str):
+def _params(qs: bytes) -> dict[str, list[str]]:
+    """`application/x-www-form-urlencoded` (a query string or a form body), every value kept."""
+    params: dict[str, list[str]] = {}
+    for part in qs.split(b"&"):
+        if part:
+            k, _, v = part.partition(b"=")
+            params.setdefault(unquote(k), []).append(unquote(v))
+    return params
+
+
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+def unquote(value: bytes) -> str:
+    """Percent-decoding, `+` as space, as UTF-8.
+
+    binascii's quoted-printable decoder does it in C once `%` is its `=` (and `=` its
+    `=3D`): some 20× faster than urllib's on a 4 kB query, which costs urllib more than
+    running many queries. A malformed escape (`%zz`, a lone `%`) goes urllib's way.
+    """
+    value = value.replace(b"+", b" ")
+    if b"%" not in value:
+        return value.decode("utf-8", "replace")
+    if _BAD_ESCAPE.search(value):
+        return unquote_to_bytes(value).decode("utf-8", "replace")
+    return a2b_qp(value.replace(b"=", b"=3D").replace(b"%", b"=")).decode("utf-8", "replace")
+
+
+def _reply(status: int, message: str) -> Reply:
     return status, _TEXT, (message + "\n").encode(), []
 
 
-def _read_only():
+def _read_only() -> Reply:
     return _reply(403, "this endpoint is read-only: SPARQL Update is not accepted here")
-
-
-def _utf8(s: str) -> str:
-    # parse_qs decoded %XX as latin-1 because the query string was decoded so; redo as UTF-8
-    try:
-        return s.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return s
 
 
 _SLOW: bytes = object()  # type: ignore[assignment]  # a sentinel, not a body
@@ -153,7 +234,6 @@ _SLOW: bytes = object()  # type: ignore[assignment]  # a sentinel, not a body
 
 async def _read_body(receive, limit: int, deadline: float) -> bytes | None:
     """The request body; None past `limit` bytes, `_SLOW` when it takes over `deadline` seconds."""
-    import asyncio
 
     async def read() -> bytes | None:
         chunks: list[bytes] = []
@@ -175,4 +255,3 @@ async def _read_body(receive, limit: int, deadline: float) -> bytes | None:
         return await asyncio.wait_for(read(), deadline)
     except asyncio.TimeoutError:
         return _SLOW
-

@@ -10,7 +10,17 @@
 
 from igokg.sources.load import GRAPH_PREFIX, Sources, fact_triples, load_sources
 from igokg.sources.locate import Location
-from igokg.sources.skolem import skolemize
-from igokg.sources.turtle import parse_turtle
+from igokg.sources.skolem import skolemize, skolemize_ntriples
+from igokg.sources.turtle import parse_turtle, turtle_to_ntriples
 
-__all__ = ["Sources", "Location", "load_sources", "parse_turtle", "fact_triples", "skolemize", "GRAPH_PREFIX"]
+__all__ = [
+    "GRAPH_PREFIX",
+    "Location",
+    "Sources",
+    "fact_triples",
+    "load_sources",
+    "parse_turtle",
+    "skolemize",
+    "skolemize_ntriples",
+    "turtle_to_ntriples",
+]

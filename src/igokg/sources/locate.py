@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from igokg.namespaces import ID, PREFIXES
 
@@ -24,7 +25,9 @@ class Location:
 
 
 _PREFIX_DECL = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>", re.I)
-_SUBJECT = re.compile(r"^([\w-]*):([\w.-]*[\w-])(?=[\s;,]|$)|^<([^>]+)>")
+# After a newline: the regex engine skips to each "\n" quickly, where "^" would make it try
+# every position. (The text is given a leading newline.)
+_SUBJECT = re.compile(r"\n(?:([\w-]*):([\w.-]*[\w-])(?=[\s;,]|$)|<([^>]+)>)", re.MULTILINE)
 
 
 @dataclass
@@ -32,24 +35,32 @@ class SubjectIndex:
     """Subjects written at the start of a line, by IRI, and the text of each file."""
 
     subjects: dict[str, Location] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
+    # Where to read a file's text again for `locate` with a hint: the texts are not kept (at a
+    # million triples they are 70 MB, and only files with a finding are ever read again).
+    paths: dict[str, Path] = field(default_factory=dict)
     _lines: dict[str, list[str]] = field(default_factory=dict, repr=False)  # texts split, on first use
 
-    def add_file(self, rel: str, text: str) -> None:
-        """Index one file: each subject at the start of a line maps to that line (first one wins)."""
-        self.texts[rel] = text
+    def add_file(self, rel: str, text: str, path: Path | None = None) -> None:
+        """Index one file: each subject at the start of a line maps to that line (first one wins).
+        `path`: where the text can be read again (without it, the text is kept)."""
+        if path is None:
+            self._lines[rel] = text.split("\n")
+        else:
+            self.paths[rel] = path
         prefixes = {p: ns for p, ns in _PREFIX_DECL.findall(text)}
-        for n, line in enumerate(text.split("\n"), start=1):
-            m = _SUBJECT.match(line)
-            if not m:
-                continue
+        # One pass of the pattern over the text; line numbers by counting the newlines between hits.
+        line, at = 1, 0
+        text = "\n" + text
+        for m in _SUBJECT.finditer(text):
             if m.group(3):
                 iri = m.group(3)
             elif m.group(1) in prefixes:
                 iri = prefixes[m.group(1)] + m.group(2)
             else:
                 continue
-            self.subjects.setdefault(iri, Location(rel, n))
+            line += text.count("\n", at, m.start())
+            at = m.start()
+            self.subjects.setdefault(iri, Location(rel, line))
 
     def locate(self, iri: str, hint: str | None = None) -> Location | None:
         """Where a subject is written; with `hint` (a predicate or a literal), the line of it."""
@@ -62,7 +73,12 @@ class SubjectIndex:
         # Split each file once: a report can locate thousands of findings in one large file.
         lines = self._lines.get(loc.file)
         if lines is None:
-            lines = self._lines[loc.file] = self.texts.get(loc.file, "").split("\n")
+            path = self.paths.get(loc.file)
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace") if path else ""
+            except OSError:
+                text = ""
+            lines = self._lines[loc.file] = text.split("\n")
         needles = [hint]
         for prefix, ns in PREFIXES.items():
             if hint.startswith(ns):

@@ -1,4 +1,9 @@
-"""Parse one Turtle file; a syntax error becomes `file:line:column: message`."""
+"""Parse one Turtle file; a syntax error becomes `file:line:column: message`.
+
+`turtle_to_ntriples` is the loader's path: pyoxigraph parses and writes N-Triples natively,
+so no triple becomes a Python object; `parse_turtle` gives the triples themselves, for the
+small files (ontology, shapes) and for callers that want the literals as written.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +14,42 @@ import pyoxigraph as ox
 
 from igokg.errors import SourceError
 
+__all__ = ["parse_turtle", "turtle_to_ntriples", "read_source"]
+
+
+def read_source(path: Path, shown: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(shown, f"cannot read: {exc.strerror}") from None
+
+
+def turtle_to_ntriples(data: bytes, shown: str) -> bytes:
+    """The triples of Turtle `data` as N-Triples text (in parse order, literals as written)."""
+    try:
+        return ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=None), format=ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError, MemoryError) as exc:
+        raise _source_error(exc, shown, data) from None
+
 
 def parse_turtle(path: Path, display: str | None = None) -> list[ox.Triple]:
     """Parse one Turtle file; a syntax error becomes `file:line:column: message`."""
     shown = display or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(shown, f"cannot read: {exc.strerror}") from None
+    data = read_source(path, shown)
     try:
         return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=None)]
-    except SyntaxError as exc:
-        line, column, message = _position(exc)
-        raise SourceError(
-            shown, message, line, column, hint="fix the Turtle syntax at this position, then run igokg validate"
-        ) from None
-    except ValueError as exc:  # e.g. invalid UTF-8
-        raise SourceError(shown, str(exc), hint="the file must be UTF-8 Turtle") from None
-    except MemoryError as exc:  # "Reached the buffer maximal size": one token over the parser's limit
-        raise SourceError(shown, f"a literal or IRI is too long for the parser ({exc})", _long_line(data),
-                          hint="keep long texts in a file of their own and cite it") from None
+    except (SyntaxError, ValueError, MemoryError) as exc:
+        raise _source_error(exc, shown, data) from None
+
+
+def _source_error(exc: Exception, shown: str, data: bytes) -> SourceError:
+    """What the parser raised, as a `SourceError` naming the file (and line and column)."""
+    if isinstance(exc, SyntaxError):
+        return _syntax_error(exc, shown)
+    if isinstance(exc, MemoryError):  # "Reached the buffer maximal size": one token over the parser's limit
+        return SourceError(shown, f"a literal or IRI is too long for the parser ({exc})", _long_line(data),
+                           hint="keep long texts in a file of their own and cite it")
+    return SourceError(shown, str(exc), hint="the file must be UTF-8 Turtle")  # e.g. invalid UTF-8
 
 
 def _long_line(data: bytes, limit: int = 1 << 24) -> int | None:
@@ -37,6 +58,11 @@ def _long_line(data: bytes, limit: int = 1 << 24) -> int | None:
         if len(line) >= limit:
             return number
     return None
+
+
+def _syntax_error(exc: SyntaxError, shown: str) -> SourceError:
+    line, column, message = _position(exc)
+    return SourceError(shown, message, line, column, hint="fix the Turtle syntax at this position, then run igokg validate")
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None, str]:

@@ -80,6 +80,7 @@ def test_members_that_are_not_states_get_no_column(fixture_store):
 
 def test_columns_are_slug_and_qid_or_bare_slug(fixture_store):
     header, rows = compute_panels(fixture_store).igo_year()
+    rows = list(rows)
     assert header == ["igo", "igo_qid", "year", "aland_Q9000011", "boria", "corvia_Q9000013", "dunia_Q9000014"]
     assert rows[0][:3] == ["alpha", "Q9000001", "2001"]
     assert rows[5][:3] == ["beta", "", "2001"]
@@ -124,16 +125,30 @@ def test_attested_cells_cite_only_the_attestation_of_their_year(fixture_store):
 def test_dyads_count_joint_full_memberships_and_flag_the_undetermined(fixture_store):
     header, rows = compute_panels(fixture_store).dyad_year()
     table = {(r[0], r[1], int(r[2])): dict(zip(header, r)) for r in rows}
-    assert len(rows) == 6 * 5  # 4 states -> 6 pairs, 5 years
     ab03 = table[("aland", "boria", 2003)]
     assert (ab03["shared_count"], ab03["shared_igos"], ab03["undetermined_count"]) == ("2", "alpha;beta", "0")
+    # Boria is a full member of beta in 2002, Aland has no code there: they may share it.
     ab02 = table[("aland", "boria", 2002)]
-    assert (ab02["shared_igos"], ab02["undetermined_igos"]) == ("alpha", "beta")
-    # An observer does not share: Corvia observes alpha in 2003, Dunia is -9 there.
-    cd03 = table[("corvia", "dunia", 2003)]
-    assert (cd03["shared_count"], cd03["undetermined_igos"]) == ("0", "beta")
-    ab05 = table[("aland", "boria", 2005)]
-    assert (ab05["shared_count"], ab05["undetermined_count"]) == ("0", "0")
+    assert (ab02["shared_igos"], ab02["undetermined_count"]) == ("alpha", "1")
+    # Dunia observes beta in 2002: coded, so not undetermined.
+    assert table[("aland", "dunia", 2002)]["undetermined_count"] == "0"
+    assert table[("aland", "dunia", 2003)]["undetermined_count"] == "1"  # Dunia has no alpha code in 2003
+    assert "undetermined_igos" not in header
+
+
+def test_the_dyad_table_has_a_row_only_for_pairs_that_share_an_igo(fixture_store):
+    panels = compute_panels(fixture_store)
+    header, rows = panels.dyad_year()
+    keys = [(r[0], r[1], int(r[2])) for r in rows]
+    expected = sorted(
+        (a.slug, b.slug, y)
+        for a in panels.states for b in panels.states if a.slug < b.slug
+        for y in panels.years
+        if any(panels.code(i.slug, a.slug, y) == 1 == panels.code(i.slug, b.slug, y) for i in panels.igos)
+    )
+    assert keys == expected and len(keys) == 9  # of 6 pairs x 5 years
+    assert ("corvia", "dunia", 2003) not in keys  # an observer shares nothing
+    assert ("aland", "boria", 2005) not in keys  # Boria's memberships have ended
 
 
 # --------------------------------------------------------------------------- files
@@ -147,18 +162,39 @@ def test_written_files_validate_against_their_csvw_metadata(fixture_store, tmp_p
         assert validate_csvw(meta) == [], name
 
 
-def test_the_validator_rejects_a_code_outside_the_list_and_a_wrong_header(fixture_store, tmp_path):
-    write_panel_files(compute_panels(fixture_store), tmp_path)
-    path = tmp_path / "panels" / "igo_year.csv"
+def _break(path: Path, how) -> None:
     lines = path.read_text().split("\n")
-    lines[0] = lines[0].replace("boria", "boria_Q1")
-    cells = lines[1].split(",")
-    cells[-1] = "-1"  # within the datatype's minimum and maximum, but not a COW code
-    lines[1] = ",".join(cells)
+    how(lines)
     path.write_text("\n".join(lines))
-    errors = validate_csvw(tmp_path / "panels" / "igo_year.csv-metadata.json")
-    assert any("header" in e for e in errors)
-    assert any("is not a code" in e for e in errors)
+
+
+def _cell(lines: list[str], row: int, col: int, value: str) -> None:
+    cells = lines[row].split(",")
+    cells[col] = value
+    lines[row] = ",".join(cells)
+
+
+@pytest.mark.parametrize(("name", "how", "finding"), [
+    # found by the csvw package
+    ("igo_year.csv", lambda ls: ls.__setitem__(0, ls[0].replace("boria", "boria_Q1")), "csvw: "),
+    ("igo_year.csv", lambda ls: _cell(ls, 1, -1, "7"), "csvw: "),  # above the datatype's maximum
+    ("igo_year.csv", lambda ls: _cell(ls, 1, 1, "Z1"), "csvw: "),  # igo_qid does not match ^Q[0-9]+$
+    ("igo_year.csv", lambda ls: ls.__setitem__(2, ls[1]), "csvw: "),  # the primary key repeats
+    ("evidence.csv", lambda ls: _cell(ls, 1, 4, "guessed"), "csvw: "),  # basis outside its pattern
+    # found by the checks csvw does not make
+    ("igo_year.csv", lambda ls: _cell(ls, 1, -1, "-1"), "is not a code"),  # within -9..3, not a COW code
+    ("igo_year.csv", lambda ls: ls.__setitem__(1, ls[1] + ",1"), "cells for"),
+    ("igo_year.csv", lambda ls: ls.__setitem__(1, ls[1] + "\r"), "line endings"),
+    ("igo_year.csv", lambda ls: ls.__setitem__(0, "\ufeff" + ls[0]), "byte-order mark"),
+    ("evidence.csv", lambda ls: _cell(ls, 1, 5, "not-a-uri"), "not an absolute URI"),
+])
+def test_the_checker_rejects_each_kind_of_broken_file(fixture_store, tmp_path, name, how, finding):
+    write_panel_files(compute_panels(fixture_store), tmp_path)
+    meta = tmp_path / "panels" / f"{name}-metadata.json"
+    assert validate_csvw(meta) == []
+    _break(tmp_path / "panels" / name, how)
+    errors = validate_csvw(meta)
+    assert any(finding in e for e in errors), errors
 
 
 def test_metadata_states_the_code_list_and_the_cell_rules(fixture_store, tmp_path):

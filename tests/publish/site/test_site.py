@@ -9,6 +9,7 @@ bytes from two builds.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -22,7 +23,10 @@ import pytest
 from conftest import EPOCH, ROOT  # noqa: E402
 
 from igokg.project import Project
+from igokg.publish import build_release
 from igokg.publish.site import render_site
+from igokg.publish.writers.serialize import jsonld_bytes, turtle_bytes
+from igokg.rdf import sort_ntriples
 from igokg.release import Written
 from igokg.sources import load_sources
 
@@ -143,10 +147,14 @@ def fixture_site(tmp_path_factory) -> Path:
     (root / "sparql" / "cq99-federated.rq").write_text(
         "# Wikidata labels of the members (federated)\n# needs the internet\n"
         "SELECT ?x WHERE { SERVICE <https://query.wikidata.org/sparql> { ?x ?p ?o } }\n", encoding="utf-8")
+    (root / "sparql" / "cq50-many-rows.rq").write_text(
+        "# Every label\nSELECT ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }\n", encoding="utf-8")
     out = root / "dist"
     (out / "queries").mkdir(parents=True)
     (out / "queries" / "cq01-members.csv").write_text(
         "state\r\nhttps://w3id.org/igokg/id/armenia\r\nhttps://w3id.org/igokg/id/belarus\r\n", encoding="utf-8")
+    (out / "queries" / "cq50-many-rows.csv").write_text(
+        "label\r\n" + "".join(f"label {n}\r\n" for n in range(250)), encoding="utf-8")
     (out / "igokg.nt.gz").write_bytes(b"not really gzip, but bytes to count")
     before = [Written("igokg.nt.gz", "application/n-triples"), Written("queries/cq01-members.csv", "text/csv")]
     render_site(load_sources(Project.discover(root, env={"IGOKG_SKIP_SOURCES": "all"})), out, before)
@@ -231,6 +239,17 @@ def test_entity_data_files_hold_the_entity_and_its_inline_nodes(site):
     jsonld = list(ox.parse((site / "id" / "founding-sco.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD))
     assert {q.triple for q in jsonld} == {q.triple for q in ttl}
     json.loads((site / "id" / "founding-sco.jsonld").read_text())
+
+
+def test_entity_data_files_are_the_dumps_lines_of_the_entity_in_the_dumps_style(tmp_path):
+    release = build_release(Project.discover(ROOT, env={"SOURCE_DATE_EPOCH": "1763856000", "IGOKG_SKIP_SOURCES": "all"}, interactive=False)
+                            .with_out(tmp_path / "dist")).out
+    lines = gzip.decompress((release / "igokg.nt.gz").read_bytes()).splitlines(keepends=True)
+    for slug in ("founding-sco", "csto", "membership-sco-india", "source-000-xinhua"):
+        mine = b"".join(line for line in lines
+                        if line.startswith((f"<{ID}{slug}> ".encode(), f"<{ID}{slug}#".encode())))
+        assert (release / "id" / f"{slug}.ttl").read_bytes() == turtle_bytes(sort_ntriples(mine)), slug
+        assert (release / "id" / f"{slug}.jsonld").read_bytes() == jsonld_bytes(sort_ntriples(mine)), slug
 
 
 # --- pictures ---------------------------------------------------------------------------------
@@ -375,6 +394,14 @@ def test_queries_page_shows_results_and_marks_federated_queries(fixture_site):
     assert "not run at build time" in federated.text()
     assert not list(federated.iter("table"))
     assert "SERVICE <https://query.wikidata.org/sparql>" in federated.text()
+
+
+def test_queries_page_shows_the_first_rows_of_a_long_result_and_links_the_whole(fixture_site):
+    page = parse_html(fixture_site / "queries.html")
+    many = next(s for s in page.iter("section", class_="query") if s.attrs["id"] == "cq50-many-rows")
+    assert [td.text() for td in many.iter("td")] == [f"label {n}" for n in range(200)]
+    assert "250 rows; the first 200 are shown" in many.text()
+    assert any(a.attrs.get("href") == "queries/cq50-many-rows.csv" for a in many.iter("a"))
 
 
 def test_landing_page_lists_downloads_with_size_and_checksum(fixture_site):

@@ -10,15 +10,8 @@ import pyoxigraph as ox
 
 from igokg.errors import IgokgError
 from igokg.namespaces import ID, PREFIXES, WD
-from igokg.publish.panels.model import (
-    _STRENGTH,
-    Entity,
-    Evidence,
-    Panels,
-    _Attestation,
-    _Membership,
-    _year,
-)
+from igokg.publish.panels.model import Entity, _Attestation, _Membership, claims, strongest
+from igokg.publish.panels.tables import Panels
 
 # --------------------------------------------------------------------------- compute
 
@@ -106,26 +99,6 @@ def _entities(store: ox.Store, iris: Iterable[str]) -> tuple[Entity, ...]:
     return tuple(sorted(out))
 
 
-def _coverage(m: _Membership) -> tuple[dict[int, str], int | None]:
-    """Years the membership covers, each with its basis; and the year from which it is over."""
-    start, end = _year(m.start), _year(m.end)
-    attested = {a.year for a in m.attestations if a.year is not None}
-    years: dict[int, str] = {}
-    if start is not None:
-        # Without an end, the period runs to the last year a source attests the membership in:
-        # between a start and a later attestation it held (no source says it broke off), after
-        # the last attestation no source says it still did (India in the SCO: started 2017,
-        # attested 2018 and 2020, so 2021 and 2022 are missing, not member).
-        last = end if end is not None else max([start, *attested])
-        for y in range(start, last + 1):
-            years[y] = "period"
-    elif end is not None:
-        years[end] = "end"
-    for y in attested:
-        years.setdefault(y, "attested")
-    return years, (end + 1 if end is not None else None)
-
-
 def compute_panels(store: ox.Store, year_from: int | None = None, year_to: int | None = None) -> Panels:
     """COW-coded panels of the memberships of states in organizations, with their evidence.
 
@@ -142,43 +115,18 @@ def compute_panels(store: ox.Store, year_from: int | None = None, year_to: int |
     if lo > hi:
         raise IgokgError(f"the panel's first year {lo} is after its last year {hi}")
     years = tuple(range(lo, hi + 1))
-    span = set(years)
 
     igos = _entities(store, (m.igo for m in memberships))
     states = _entities(store, (m.state for m in memberships))
-    slug = {e.iri: e.slug for e in igos + states}
+    igo_at = {e.iri: n for n, e in enumerate(igos)}
+    state_at = {e.iri: n for n, e in enumerate(states)}
 
-    # (igo, state, year) -> [(code, basis, membership)]
-    claims: dict[tuple[str, str, int], list[tuple[int, str, _Membership]]] = defaultdict(list)
+    by_pair: dict[tuple[int, int], list[_Membership]] = defaultdict(list)
     for m in memberships:
-        code = m.code
-        if code is None:
-            continue
-        key = (slug[m.igo], slug[m.state])
-        covered, over_from = _coverage(m)
-        for y, basis in covered.items():
-            if y in span:
-                claims[(*key, y)].append((code, basis, m))
-        if over_from is not None:
-            # Non-membership is known up to the horizon only: a state may rejoin later.
-            for y in range(max(over_from, lo), min(hi, horizon if horizon is not None else hi) + 1):
-                claims[(*key, y)].append((0, "after-end", m))
-
-    cells: dict[tuple[str, str, int], int] = {}
-    evidence: list[Evidence] = []
-    for cell, found in claims.items():
-        code = max((c for c, _, _ in found), key=_STRENGTH.__getitem__)
-        cells[cell] = code
-        igo, state, year = cell
-        for c, basis, m in found:
-            if c != code:
-                continue
-            # A year coded from an attestation rests on the attestations dated in it; a year
-            # coded from a period rests on everything that attests the membership.
-            atts = [a for a in m.attestations if basis != "attested" or a.year == year]
-            for a in atts or [_Attestation("", "", "", "", "")]:
-                evidence.append(
-                    Evidence(igo, state, year, code, basis, m.iri, m.role, m.start, m.end,
-                             a.iri, a.attested_at, a.source, a.source_file, a.quote)
-                )
-    return Panels(years, igos, states, horizon, cells, tuple(sorted(set(evidence))))
+        by_pair[igo_at[m.igo], state_at[m.state]].append(m)
+    codes: dict[tuple[int, int], dict[int, int]] = {}
+    for pair, ms in by_pair.items():
+        found = claims(ms, lo, hi, horizon)
+        if found:
+            codes[pair] = {y: strongest(f) for y, f in sorted(found.items())}
+    return Panels(years, igos, states, horizon, {p: by_pair[p] for p in codes}, codes)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from igokg.namespaces import BASE, IGO
 
@@ -170,88 +169,49 @@ class _Membership:
         return {y for y in years if y is not None}
 
 
-@dataclass(frozen=True)
-class Panels:
-    """The COW panels of one graph over a span of years; `write_panel_files` writes them."""
-
-    years: tuple[int, ...]
-    igos: tuple[Entity, ...]
-    states: tuple[Entity, ...]
-    horizon: int | None  # the latest year of any membership evidence in the graph
-    cells: dict[tuple[str, str, int], int]  # (igo slug, state slug, year) -> code; -9 cells left out
-    evidence: tuple[Evidence, ...]
-
-    def code(self, igo: str, state: str, year: int) -> int:
-        """The COW code of `state` in `igo` (slugs) in `year`."""
-        return self.cells.get((igo, state, year), MISSING)
-
-    def members(self, igo: str, year: int, code: int = 1) -> list[str]:
-        """Slugs of the states holding `code` in `igo` in `year`, sorted."""
-        return [s.slug for s in self.states if self.code(igo, s.slug, year) == code]
-
-    # Tables: header + rows, every value a string as it stands in the CSV --------------
-    def igo_year(self) -> tuple[list[str], list[list[str]]]:
-        header = ["igo", "igo_qid", "year"] + [s.column for s in self.states]
-        rows = [
-            [i.slug, i.qid, str(y)] + [str(self.code(i.slug, s.slug, y)) for s in self.states]
-            for i in self.igos
-            for y in self.years
-        ]
-        return header, rows
-
-    def state_year(self) -> tuple[list[str], list[list[str]]]:
-        header = ["state", "state_qid", "cow_ccode", "year"] + [i.column for i in self.igos]
-        rows = [
-            [s.slug, s.qid, "", str(y)] + [str(self.code(i.slug, s.slug, y)) for i in self.igos]
-            for s in self.states
-            for y in self.years
-        ]
-        return header, rows
-
-    def dyad_year(self) -> tuple[list[str], list[list[str]]]:
-        """Pairs of states (a < b by slug) per year: IGOs in which both are full members (code 1).
-
-        An IGO is undetermined for a pair when neither state is known to be outside full
-        membership (no 0, 2 or 3) and at least one of them is -9: the pair may share it.
-        """
-        header = [
-            "state_a", "state_b", "year", "state_a_qid", "state_b_qid", "cow_ccode_a", "cow_ccode_b",
-            "shared_count", "shared_igos", "undetermined_count", "undetermined_igos",
-        ]
-        # Per state and year: the IGOs it is a full member of, and those where it may be
-        # (1 or -9); then each pair is two set intersections instead of a loop over IGOs.
-        order = {i.slug: n for n, i in enumerate(self.igos)}
-        full: dict[tuple[str, int], frozenset[str]] = {}
-        maybe: dict[tuple[str, int], frozenset[str]] = {}
-        for s in self.states:
-            for y in self.years:
-                codes = {i.slug: self.code(i.slug, s.slug, y) for i in self.igos}
-                full[s.slug, y] = frozenset(i for i, c in codes.items() if c == 1)
-                maybe[s.slug, y] = frozenset(i for i, c in codes.items() if c in (1, MISSING))
-        rows = []
-        for a, b in combinations(self.states, 2):  # states are sorted by slug, so a < b
-            for y in self.years:
-                shared = sorted(full[a.slug, y] & full[b.slug, y], key=order.__getitem__)
-                unknown = sorted((maybe[a.slug, y] & maybe[b.slug, y]) - set(shared), key=order.__getitem__)
-                rows.append(
-                    [a.slug, b.slug, str(y), a.qid, b.qid, "", "",
-                     str(len(shared)), ";".join(shared), str(len(unknown)), ";".join(unknown)]
-                )
-        return header, rows
-
-    def evidence_table(self) -> tuple[list[str], list[list[str]]]:
-        header = [
-            "igo", "state", "year", "code", "basis", "membership", "role", "start_date", "end_date",
-            "attestation", "attested_at", "source", "source_file", "quote",
-        ]
-        rows = [
-            [e.igo, e.state, str(e.year), str(e.code), e.basis, e.membership, e.role, e.start_date,
-             e.end_date, e.attestation, e.attested_at, e.source, e.source_file, e.quote]
-            for e in self.evidence
-        ]
-        return header, rows
-
-
 def _year(value: str) -> int | None:
     m = re.match(r"^(\d{4})", value or "")
     return int(m.group(1)) if m else None
+
+
+def coverage(m: _Membership) -> tuple[dict[int, str], int | None]:
+    """Years the membership covers, each with its basis; and the year from which it is over."""
+    start, end = _year(m.start), _year(m.end)
+    attested = {a.year for a in m.attestations if a.year is not None}
+    years: dict[int, str] = {}
+    if start is not None:
+        # Without an end, the period runs to the last year a source attests the membership in:
+        # between a start and a later attestation it held (no source says it broke off), after
+        # the last attestation no source says it still did (India in the SCO: started 2017,
+        # attested 2018 and 2020, so 2021 and 2022 are missing, not member).
+        last = end if end is not None else max([start, *attested])
+        for y in range(start, last + 1):
+            years[y] = "period"
+    elif end is not None:
+        years[end] = "end"
+    for y in attested:
+        years.setdefault(y, "attested")
+    return years, (end + 1 if end is not None else None)
+
+
+def claims(memberships: list[_Membership], lo: int, hi: int, horizon: int | None) -> dict[int, list[tuple[int, str, _Membership]]]:
+    """Year -> (code, basis, membership) for the memberships of one state in one IGO (the cell rules)."""
+    out: dict[int, list[tuple[int, str, _Membership]]] = {}
+    until = horizon if horizon is not None else hi
+    for m in memberships:
+        code = m.code
+        if code is None:
+            continue
+        covered, over_from = coverage(m)
+        for y, basis in covered.items():
+            if lo <= y <= hi:
+                out.setdefault(y, []).append((code, basis, m))
+        if over_from is not None:
+            # Non-membership is known up to the horizon only: a state may rejoin later.
+            for y in range(max(over_from, lo), min(hi, until) + 1):
+                out.setdefault(y, []).append((0, "after-end", m))
+    return out
+
+
+def strongest(found: list[tuple[int, str, _Membership]]) -> int:
+    return max((c for c, _, _ in found), key=_STRENGTH.__getitem__)

@@ -1,9 +1,12 @@
-"""Panels on disk: CSV files with W3C CSV-on-the-Web (CSVW) metadata beside them."""
+"""Panels on disk: CSV files with W3C CSV-on-the-Web (CSVW) metadata beside them.
+
+Each table is written as its rows are made (`tables.Panels`), through the csv module's C
+writer, so memory stays that of the coded cells whatever the size of the table.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections import defaultdict
@@ -23,18 +26,17 @@ from igokg.publish.panels.model import (
     PANEL_FILES,
     ROLE_CODES,
     Entity,
-    Panels,
 )
+from igokg.publish.panels.tables import Panels
 from igokg.release import Written
 
 
-def _csv_text(header: list[str], rows: list[list[str]]) -> str:
+def _write_csv(path: Path, header: list[str], rows) -> None:
     # One line ending everywhere: "\n" (CSVW's dialect allows it; git and diff read it best).
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 def _name(title: str) -> str:
@@ -135,14 +137,15 @@ def _table_metadata(panels: Panels) -> dict[str, dict]:
         _column("state_b_qid", "Wikidata item of state_b, blank if none.", qid),
         _column("cow_ccode_a", "COW country code of state_a: blank, see state_year.csv.", {"base": "integer", "minimum": 2, "maximum": 999}),
         _column("cow_ccode_b", "COW country code of state_b: blank, see state_year.csv.", {"base": "integer", "minimum": 2, "maximum": 999}),
-        _column("shared_count", "Number of IGOs in which both states are full members (code 1) in the year. "
-                "Observers (3) and associates (2) do not count, as in COW's joint-membership measures.",
-                {"base": "integer", "minimum": 0}, required=True),
+        _column("shared_count", "Number of IGOs in which both states are full members (code 1) in the year "
+                "(at least 1: other pair-years have no row). Observers (3) and associates (2) do not count, as in "
+                "COW's joint-membership measures.",
+                {"base": "integer", "minimum": 1}, required=True),
         _column("shared_igos", "Slugs of those IGOs, sorted, separated by ';'.", separator=";"),
         _column("undetermined_count", "Number of IGOs where the pair may share full membership but the "
-                "graph cannot tell: each state is 1 or -9 there, and at least one is -9.",
+                "graph cannot tell: one state is a full member (1) there and the graph has no code for the "
+                "other (-9). Which IGOs they are is in state_year.csv.",
                 {"base": "integer", "minimum": 0}, required=True),
-        _column("undetermined_igos", "Slugs of those IGOs, sorted, separated by ';'.", separator=";"),
     ]
     ev_cols = [
         _column("igo", "Slug of the IGO of the cell.", required=True, valueUrl=ID + "{igo}"),
@@ -174,7 +177,8 @@ def _table_metadata(panels: Panels) -> dict[str, dict]:
             state_cols, ["state", "year"], panels),
         "dyad_year.csv": _metadata(
             "dyad_year.csv", "Dyad-year joint IGO memberships",
-            "One row per pair of states (ordered by slug) per year: the IGOs in which both are full members.",
+            "One row per pair of states (ordered by slug) per year in which they share at least one IGO as "
+            "full members: those IGOs. A pair-year that shares none has no row.",
             dyad_cols, ["state_a", "state_b", "year"], panels),
         "evidence.csv": _metadata(
             "evidence.csv", "Evidence for every coded cell of the membership panels",
@@ -188,16 +192,16 @@ def write_panel_files(panels: Panels, out: Path) -> list[Path]:
     folder = Path(out) / "panels"
     folder.mkdir(parents=True, exist_ok=True)
     tables = {
-        "igo_year.csv": panels.igo_year(),
-        "state_year.csv": panels.state_year(),
-        "dyad_year.csv": panels.dyad_year(),
-        "evidence.csv": panels.evidence_table(),
+        "igo_year.csv": panels.igo_year,
+        "state_year.csv": panels.state_year,
+        "dyad_year.csv": panels.dyad_year,
+        "evidence.csv": panels.evidence_table,
     }
     meta = _table_metadata(panels)
     written = []
     for name in PANEL_FILES:
         path = folder / name
-        path.write_text(_csv_text(*tables[name]), encoding="utf-8", newline="")
+        _write_csv(path, *tables[name]())
         side = folder / f"{name}-metadata.json"
         side.write_text(json.dumps(meta[name], indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="")
         written += [path, side]

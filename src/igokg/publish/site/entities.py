@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pyoxigraph as ox
 
 from igokg.namespaces import (
@@ -11,7 +9,6 @@ from igokg.namespaces import (
     IGO,
     OWL_SAMEAS,
     RDF_TYPE,
-    RDFS,
     SKOS,
     WD,
     compact,
@@ -33,12 +30,11 @@ from igokg.publish.site.graph import (
 )
 from igokg.publish.site.links import (
     Links,
-    MembershipInfo,
+    Relations,
     _attestations,
     _membership_sentence,
 )
-from igokg.publish.writers.jsonld import jsonld_document
-from igokg.publish.writers.turtle import turtle_text
+from igokg.publish.writers.serialize import jsonld_bytes, turtle_bytes
 
 PREDICATE_WORDS = {
     RDFS_LABEL: "label",
@@ -92,7 +88,7 @@ def _node_rows(g: Graph, links: Links, node: str, depth: int = 0) -> list[dict]:
 def _related(g: Graph, links: Links, iri: str) -> list[dict]:
     """Entities that point at this one (directly or through their inline nodes)."""
     seen: dict[tuple[str, str], dict] = {}
-    targets = sorted({t.subject.value for t in g.by_owner.get(iri, [])} | {iri})
+    targets = sorted({*g.owned.get(iri, ()), iri})
     for target in targets:
         for s, p in g.inc.get(target, []):
             owner = _parent(s)
@@ -104,31 +100,13 @@ def _related(g: Graph, links: Links, iri: str) -> list[dict]:
     return [seen[k] for k in sorted(seen, key=lambda k: (g.label(k[0]), k[0], k[1]))]
 
 
-def _entity_triples(g: Graph, iri: str) -> list[ox.Triple]:
-    return g.by_owner.get(iri, [])
-
-
 def _write_data_files(g: Graph, iri: str, files) -> None:
     """The entity's triples and its inline nodes', in the release's own Turtle and JSON-LD style."""
-    triples = _entity_triples(g, iri)
+    nt = g.entity_ntriples(iri)  # already in canonical order
+    triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]  # parsed once for both
     slug = _slug(iri)
-    files.add(f"id/{slug}.ttl", "text/turtle").write_text(turtle_text(triples), encoding="utf-8")
-    files.add(f"id/{slug}.jsonld", "application/ld+json").write_text(
-        json.dumps(jsonld_document(triples), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-
-
-def _subclass_of(g: Graph, cls: str, ancestor: str) -> bool:
-    seen, todo = set(), [ox.NamedNode(cls)]
-    while todo:
-        c = todo.pop()
-        if c.value == ancestor:
-            return True
-        if c in seen:
-            continue
-        seen.add(c)
-        todo += [o for o in g.onto_values(c, RDFS + "subClassOf") if isinstance(o, ox.NamedNode)]
-    return False
+    files.write(f"id/{slug}.ttl", "text/turtle", turtle_bytes(nt, triples=triples))
+    files.write(f"id/{slug}.jsonld", "application/ld+json", jsonld_bytes(nt, triples=triples))
 
 
 def _event_sentence(g: Graph, links: Links, iri: str) -> dict:
@@ -164,34 +142,34 @@ def _cited_by_source(g: Graph, links: Links, source: str) -> list[dict]:
     return out
 
 
-def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipInfo]) -> dict:
+def _entity_page(g: Graph, links: Links, iri: str, rel: Relations) -> dict:
     types = g.types(iri)
     sentences = []
-    for m in memberships:
-        if iri in (m.member, m.iri):
-            sentences.append({"parts": _membership_sentence(g, links, m),
-                              "href": links.entity(m.iri) if m.iri != iri else None,
-                              "attestations": m.attestations})
-    for h in g.instances(IGO + "PostHolding"):
+    mine = rel.by_member.get(iri, [])
+    if iri in rel.by_iri:  # a membership's own page
+        mine = sorted([*mine, rel.by_iri[iri]], key=lambda m: m.iri)
+    for m in mine:
+        sentences.append({"parts": _membership_sentence(g, links, m),
+                          "href": links.entity(m.iri) if m.iri != iri else None,
+                          "attestations": m.attestations})
+    for h in rel.holdings.get(iri, ()):
         holder, post = g.first(h, IGO + "holder"), g.first(h, IGO + "post")
-        if iri in (holder, post, h) and holder and post:
-            start, end = g.first(h, IGO + "startDate"), g.first(h, IGO + "endDate")
-            span = (f", from {start}" if start else "") + (f" to {end}" if end else "")
-            sentences.append({"parts": [links.term(ox.NamedNode(holder)), " held the post ",
-                                        links.term(ox.NamedNode(post)), span],
-                              "href": links.entity(h) if h != iri else None,
-                              "attestations": _attestations(g, links, h)})
-    for p in g.instances(IGO + "Partnership"):
+        start, end = g.first(h, IGO + "startDate"), g.first(h, IGO + "endDate")
+        span = (f", from {start}" if start else "") + (f" to {end}" if end else "")
+        sentences.append({"parts": [links.term(ox.NamedNode(holder)), " held the post ",
+                                    links.term(ox.NamedNode(post)), span],
+                          "href": links.entity(h) if h != iri else None,
+                          "attestations": _attestations(g, links, h)})
+    for p in rel.partnerships.get(iri, ()):
         partners = sorted(g.iris(p, IGO + "partner"), key=g.label)
-        if iri in partners or iri == p:
-            start = g.first(p, IGO + "startDate")
-            parts: list = ["The "]
-            for i, x in enumerate(partners):
-                parts += ([" and the "] if i else []) + [dict(links.term(ox.NamedNode(x)), text=g.short(x))]
-            parts.append(" are partner organizations" + (f", since {start}" if start else ""))
-            sentences.append({"parts": parts,
-                              "href": links.entity(p) if p != iri else None,
-                              "attestations": _attestations(g, links, p)})
+        start = g.first(p, IGO + "startDate")
+        parts: list = ["The "]
+        for i, x in enumerate(partners):
+            parts += ([" and the "] if i else []) + [dict(links.term(ox.NamedNode(x)), text=g.short(x))]
+        parts.append(" are partner organizations" + (f", since {start}" if start else ""))
+        sentences.append({"parts": parts,
+                          "href": links.entity(p) if p != iri else None,
+                          "attestations": _attestations(g, links, p)})
     for s, pred in g.inc.get(iri, []):
         if pred == IGO + "participant" and IGO + "Participation" in g.types(s):
             event = _parent(s)
@@ -207,12 +185,12 @@ def _entity_page(g: Graph, links: Links, iri: str, memberships: list[MembershipI
                 parts.append(f" ({date})")
             sentences.append({"parts": parts, "href": None, "attestations": _attestations(g, links, s)})
 
-    if any(_subclass_of(g, t, IGO + "Event") for t in types):
+    if any(g.is_subclass(t, IGO + "Event") for t in types):
         sentences.insert(0, _event_sentence(g, links, iri))
 
     members = []
-    if IGO + "IntergovernmentalOrganization" in types or any(m.org == iri for m in memberships):
-        for m in sorted((m for m in memberships if m.org == iri),
+    if IGO + "IntergovernmentalOrganization" in types or iri in rel.by_org:
+        for m in sorted(rel.by_org.get(iri, ()),
                         key=lambda m: (ROLE_RANK[m.role],
                                        g.label(m.member), m.iri)):
             members.append({"member": links.term(ox.NamedNode(m.member)), "role": ROLE_STYLE[m.role]["label"],

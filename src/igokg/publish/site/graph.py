@@ -19,7 +19,8 @@ from igokg.namespaces import (
     WD,
     compact,
 )
-from igokg.sources import Sources, fact_triples
+from igokg.rdf import canonical_ntriples
+from igokg.sources import Sources
 
 __all__ = ["SITE_PAGES"]
 
@@ -99,19 +100,39 @@ def _key(term: object) -> str:
 
 @dataclass
 class Graph:
-    """Facts and ontology, indexed by subject and by object."""
+    """Facts and ontology, indexed by subject (and predicate) and by object, with every lookup
+    a page makes answered from a dict: page building is linear in the entities."""
 
     out: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
     inc: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    facts: list[ox.Triple] = field(default_factory=list)
+    triples: int = 0  # distinct fact triples
+    uses: dict[str, int] = field(default_factory=dict)  # property or class -> fact triples that use it
     onto: dict[object, list[tuple[str, object]]] = field(default_factory=dict)
-    by_owner: dict[str, list[ox.Triple]] = field(default_factory=dict)  # entity -> its and its inline nodes' triples
+    owned: dict[str, list[str]] = field(default_factory=dict)  # entity -> it and its inline nodes, in canonical order
+    nt: bytes = b""  # the facts as canonical N-Triples
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # subject -> its lines in `nt`
+    _by_pred: dict[str, dict[str, list[object]]] = field(default_factory=dict)
+    _onto_by_pred: dict[object, dict[str, list[object]]] = field(default_factory=dict)
     _types: dict[str, list[str]] = field(default_factory=dict)
-    _instances: dict[str, list[str]] = field(default_factory=dict)
+    _instances: dict[str, list[str]] | None = None
     _roles: dict[str, list[str]] = field(default_factory=dict)
+    _labels: dict[str, str] = field(default_factory=dict)
+    _shorts: dict[str, str] = field(default_factory=dict)
+    _subclass: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def entity_ntriples(self, iri: str) -> bytes:
+        """The lines of an entity and of its inline nodes, in canonical order (a slice of `nt` per
+        subject: the graph keeps no triple objects for the data files)."""
+        return b"".join(self.nt[a:b] for a, b in (self.spans[s] for s in self.owned.get(iri, ())))
 
     def values(self, s: str, p: str) -> list[object]:
-        return [o for pp, o in self.out.get(s, []) if pp == p]
+        """The objects of `s p ?o` in canonical order (the list is shared: do not change it)."""
+        idx = self._by_pred.get(s)
+        if idx is None:
+            idx = self._by_pred[s] = {}
+            for pp, o in self.out.get(s, ()):
+                idx.setdefault(pp, []).append(o)
+        return idx.get(p, [])
 
     def iris(self, s: str, p: str) -> list[str]:
         return [o.value for o in self.values(s, p) if isinstance(o, ox.NamedNode)]
@@ -127,14 +148,44 @@ class Graph:
 
     def instances(self, cls: str) -> list[str]:
         """Subjects typed `cls` (asserted types), sorted."""
-        if cls not in self._instances:
-            self._instances[cls] = sorted(s for s in self.out if cls in self.types(s))
-        return self._instances[cls]
+        if self._instances is None:
+            index: dict[str, list[str]] = {}
+            for s in sorted(self.out):
+                for t in self.types(s):
+                    index.setdefault(t, []).append(s)
+            self._instances = index
+        return self._instances.get(cls, [])
 
     def onto_values(self, s: object, p: str) -> list[object]:
-        return [o for pp, o in self.onto.get(s, []) if pp == p]
+        idx = self._onto_by_pred.get(s)
+        if idx is None:
+            idx = self._onto_by_pred[s] = {}
+            for pp, o in self.onto.get(s, ()):
+                idx.setdefault(pp, []).append(o)
+        return idx.get(p, [])
+
+    def is_subclass(self, cls: str, ancestor: str) -> bool:
+        """Whether the ontology makes `cls` a (reflexive, transitive) subclass of `ancestor`."""
+        key = (cls, ancestor)
+        if key not in self._subclass:
+            seen, todo, found = set(), [ox.NamedNode(cls)], False
+            while todo and not found:
+                c = todo.pop()
+                if c.value == ancestor:
+                    found = True
+                elif c not in seen:
+                    seen.add(c)
+                    todo += [o for o in self.onto_values(c, RDFS + "subClassOf") if isinstance(o, ox.NamedNode)]
+            self._subclass[key] = found
+        return self._subclass[key]
 
     def label(self, iri: str) -> str:
+        found = self._labels.get(iri)
+        if found is None:
+            found = self._labels[iri] = self._label(iri)
+        return found
+
+    def _label(self, iri: str) -> str:
         for p in (RDFS_LABEL, SKOS_PREF, DCT + "title"):
             v = self.first(iri, p)
             if v:
@@ -200,21 +251,45 @@ class Graph:
 
     def short(self, iri: str) -> str:
         """An acronym where the data gives one (CSTO), else the label."""
-        for v in sorted(self.values(iri, SKOS_ALT), key=_key):
-            if re.fullmatch(r"[A-Z]{2,6}", v.value):
-                return v.value
-        return self.label(iri)
+        found = self._shorts.get(iri)
+        if found is None:
+            found = self._shorts[iri] = next(
+                (v.value for v in sorted(self.values(iri, SKOS_ALT), key=_key) if re.fullmatch(r"[A-Z]{2,6}", v.value)),
+                None) or self.label(iri)
+        return found
 
 
-def _index(sources: Sources) -> Graph:
-    g = Graph()
-    g.facts = sorted(set(fact_triples(sources)), key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
-    for t in g.facts:
-        s = t.subject.value
-        g.out.setdefault(s, []).append((t.predicate.value, t.object))
-        g.by_owner.setdefault(_parent(s), []).append(t)
-        if isinstance(t.object, ox.NamedNode):
-            g.inc.setdefault(t.object.value, []).append((s, t.predicate.value))
+def _index(sources: Sources, nt: bytes | None = None) -> Graph:
+    """The facts from their canonical N-Triples (`nt`, computed here when not given), so every
+    list below is in canonical order without a sort in Python; the ontology as loaded."""
+    if nt is None:
+        nt = canonical_ntriples(sources.store, [sources.graph_of(rel) for rel in sources.fact_files])
+    g = Graph(nt=nt)
+    uses, inc, out, owned, spans = g.uses, g.inc, g.out, g.owned, g.spans
+    predicates: dict[str, str] = {}  # one string per predicate, not one per triple
+    last, start, end = None, 0, 0
+    find = nt.find
+    for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
+        s = q.subject.value
+        if s != last:  # a subject's triples are consecutive in canonical order, one per line
+            if last is not None:
+                spans[last] = (start, end)
+            mine = out.setdefault(s, [])
+            owned.setdefault(_parent(s), []).append(s)
+            last, start = s, end
+        end = find(b"\n", end) + 1
+        p = q.predicate.value
+        p = predicates.setdefault(p, p)
+        o = q.object
+        mine.append((p, o))
+        uses[p] = uses.get(p, 0) + 1
+        if isinstance(o, ox.NamedNode):
+            inc.setdefault(o.value, []).append((s, p))
+            if p == RDF_TYPE:
+                uses[o.value] = uses.get(o.value, 0) + 1
+    if last is not None:
+        spans[last] = (start, end)
+    g.triples = sum(len(v) for v in out.values())
     for rel in sources.ontology_files:
         for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of(rel)):
             g.onto.setdefault(q.subject, []).append((q.predicate.value, q.object))

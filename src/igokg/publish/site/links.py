@@ -130,6 +130,46 @@ def _memberships(g: Graph, links: Links) -> list[MembershipInfo]:
     return out
 
 
+@dataclass
+class Relations:
+    """The relation nodes a page shows, indexed by every entity that shows them (built once:
+    a page looks its relations up instead of scanning them all)."""
+
+    memberships: list[MembershipInfo]
+    by_member: dict[str, list[MembershipInfo]]
+    by_org: dict[str, list[MembershipInfo]]
+    by_iri: dict[str, MembershipInfo]
+    by_pair: dict[tuple[str, str], list[MembershipInfo]]
+    holdings: dict[str, list[str]]  # holder, post or the holding itself -> holdings, sorted
+    partnerships: dict[str, list[str]]  # partner or the partnership itself -> partnerships, sorted
+
+
+def _relations(g: Graph, memberships: list[MembershipInfo]) -> Relations:
+    def add(index: dict[str, list], key: str, value) -> None:
+        lst = index.setdefault(key, [])
+        if not lst or lst[-1] is not value:
+            lst.append(value)
+
+    by_member: dict[str, list[MembershipInfo]] = {}
+    by_org: dict[str, list[MembershipInfo]] = {}
+    by_pair: dict[tuple[str, str], list[MembershipInfo]] = {}
+    for m in memberships:
+        by_member.setdefault(m.member, []).append(m)
+        by_org.setdefault(m.org, []).append(m)
+        by_pair.setdefault((m.member, m.org), []).append(m)
+    holdings: dict[str, list[str]] = {}
+    for h in g.instances(IGO + "PostHolding"):
+        holder, post = g.first(h, IGO + "holder"), g.first(h, IGO + "post")
+        if holder and post:
+            for key in (holder, post, h):
+                add(holdings, key, h)
+    partnerships: dict[str, list[str]] = {}
+    for p in g.instances(IGO + "Partnership"):
+        for key in sorted(g.iris(p, IGO + "partner")) + [p]:
+            add(partnerships, key, p)
+    return Relations(memberships, by_member, by_org, {m.iri: m for m in memberships}, by_pair, holdings, partnerships)
+
+
 def _membership_sentence(g: Graph, links: Links, m: MembershipInfo) -> list:
     """'Armenia is a member of the CSTO, since 2001' as parts: text, and links to the entities."""
     org = dict(links.term(ox.NamedNode(m.org)), text=g.short(m.org))

@@ -50,11 +50,7 @@ def _onto_value(g: Graph, links: Links, term: object) -> dict:
 
 def _ontology_terms(g: Graph, links: Links) -> tuple[dict, list[dict]]:
     subjects = sorted((s for s in g.onto if isinstance(s, ox.NamedNode) and s.value.startswith(IGO)), key=_key)
-    uses: dict[str, int] = {}
-    for t in g.facts:
-        uses[t.predicate.value] = uses.get(t.predicate.value, 0) + 1
-        if t.predicate.value == RDF_TYPE:
-            uses[t.object.value] = uses.get(t.object.value, 0) + 1
+    uses = g.uses
     sections = []
     placed: set[str] = set()
     for title, kinds in ONTO_KINDS:

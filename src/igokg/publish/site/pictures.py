@@ -8,7 +8,7 @@ from igokg.namespaces import (
     IGO,
 )
 from igokg.publish.site.graph import ROLE_RANK, ROLE_STYLE, Graph, _slug
-from igokg.publish.site.links import Links, MembershipInfo
+from igokg.publish.site.links import Relations
 
 
 def _year_value(date: str, mid: bool = False) -> float:
@@ -41,9 +41,12 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") if "." in f"{x:.1f}" else str(x)
 
 
-def timeline_data(g: Graph, org: str, memberships: list[MembershipInfo], root: str, links: Links) -> dict:
+def timeline_data(g: Graph, org: str, rel: Relations, root: str) -> dict:
     """Geometry of one organization's membership timeline (pure data; the template draws it)."""
-    mine = [m for m in memberships if m.org == org]
+    mine = rel.by_org.get(org, [])
+    by_member: dict[str, list] = {}
+    for m in mine:
+        by_member.setdefault(m.member, []).append(m)
     founding = sorted(
         {g.first(f, IGO + "date") for f, p in g.inc.get(org, []) if p == IGO + "founded"} - {None}
     )
@@ -56,9 +59,9 @@ def timeline_data(g: Graph, org: str, memberships: list[MembershipInfo], root: s
 
     label_w, plot_w, row_h, top = 170, 600, 26, 46
     rank = ROLE_RANK
-    members = sorted({m.member for m in mine}, key=lambda s: (
-        min(rank[m.role] for m in mine if m.member == s),
-        min((m.start or "9999") for m in mine if m.member == s),
+    members = sorted(by_member, key=lambda s: (
+        min(rank[m.role] for m in by_member[s]),
+        min((m.start or "9999") for m in by_member[s]),
         g.label(s), s))
 
     def x(v: float) -> float:
@@ -68,7 +71,7 @@ def timeline_data(g: Graph, org: str, memberships: list[MembershipInfo], root: s
     for i, state in enumerate(members):
         y = top + i * row_h
         items = []
-        for m in sorted((m for m in mine if m.member == state), key=lambda m: (m.start or "", m.iri)):
+        for m in sorted(by_member[state], key=lambda m: (m.start or "", m.iri)):
             style = ROLE_STYLE[m.role]
             what = f"{g.label(state)}: {style['label']} of the {g.short(org)}"
             bar = None
@@ -107,15 +110,15 @@ def timeline_data(g: Graph, org: str, memberships: list[MembershipInfo], root: s
     }
 
 
-def matrix_data(g: Graph, memberships: list[MembershipInfo], root: str) -> dict:
-    states = sorted({m.member for m in memberships if IGO + "State" in g.types(m.member)}, key=lambda s: (g.label(s), s))
-    orgs = sorted({m.org for m in memberships}, key=lambda o: (g.short(o), o))
+def matrix_data(g: Graph, rel: Relations, root: str) -> dict:
+    states = sorted((s for s in rel.by_member if IGO + "State" in g.types(s)), key=lambda s: (g.label(s), s))
+    orgs = sorted(rel.by_org, key=lambda o: (g.short(o), o))
     rank = ROLE_RANK
     label_w, col_w, row_h, top = 130, 70, 24, 50
     cells = []
     for i, s in enumerate(states):
         for j, o in enumerate(orgs):
-            ms = [m for m in memberships if m.member == s and m.org == o]
+            ms = rel.by_pair.get((s, o), [])
             if not ms:
                 continue
             role = min((m.role for m in ms), key=lambda r: rank[r])

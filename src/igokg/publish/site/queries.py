@@ -18,6 +18,11 @@ from igokg.release import Written
 from igokg.sources import Sources
 
 
+#: The rows of a query's result shown on queries.html; the CSV beside it has them all. (At a
+#: million triples a listing query returns 100,000 rows: a page of 100 MB is no page.)
+SHOWN_ROWS = 200
+
+
 def _queries(sources: Sources, out: Path, g: Graph, links: Links) -> list[dict]:
     folder = sources.project.sparql_dir
     result = []
@@ -28,9 +33,12 @@ def _queries(sources: Sources, out: Path, g: Graph, links: Links) -> list[dict]:
         csv_path = out / "queries" / f"{name}.csv"
         if csv_path.is_file():
             with csv_path.open(encoding="utf-8", newline="") as fh:
-                rows = list(csv.reader(fh))
-            if rows:
-                table = {"header": rows[0], "rows": [[_cell(c, g, links) for c in r] for r in rows[1:]]}
+                reader = csv.reader(fh)
+                header = next(reader, None)
+                shown = [r for _, r in zip(range(SHOWN_ROWS), reader)]
+                total = len(shown) + sum(1 for _ in reader)
+            if header is not None:
+                table = {"header": header, "rows": [[_cell(c, g, links) for c in r] for r in shown], "total": total}
         files = [f"queries/{name}{ext}" for ext in (".rq", ".csv", ".srj", ".nt") if (out / "queries" / f"{name}{ext}").is_file()]
         result.append({
             "name": name,
@@ -64,8 +72,9 @@ def _media_type(name: str) -> str:
 NOT_DOWNLOADS = {"id", "static", "queries"}
 
 
-def _downloads(out: Path, written: list[Written]) -> list[dict]:
-    """Every file the release's other writers wrote (top level and their folders), hashed."""
+def _downloads(out: Path, written: list[Written], digest=None) -> list[dict]:
+    """Every file the release's other writers wrote (top level and their folders), hashed
+    (by `digest`, the build's cache of sha256s, when given)."""
     files = []
     for rel in sorted(w.path for w in written):
         p = out / rel
@@ -74,8 +83,9 @@ def _downloads(out: Path, written: list[Written]) -> list[dict]:
             continue
         if top.startswith("."):
             continue
-        data = p.read_bytes()
-        files.append({"name": rel, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+        size = p.stat().st_size
+        sha = digest(rel) if digest else hashlib.sha256(p.read_bytes()).hexdigest()
+        files.append({"name": rel, "size": size, "sha256": sha,
                       "media_type": _media_type(p.name), "note": DOWNLOAD_NOTES.get(rel) or DOWNLOAD_NOTES.get(top + "/", "")})
     files.sort(key=lambda f: ("/" in f["name"], f["name"]))
     return files

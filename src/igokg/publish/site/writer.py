@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from igokg.namespaces import (
 )
 from igokg.publish.site.entities import _entity_page, _write_data_files
 from igokg.publish.site.graph import _entity_iris, _index, _slug
-from igokg.publish.site.links import Links, _memberships
+from igokg.publish.site.links import Links, _memberships, _relations
 from igokg.publish.site.ontology_doc import _ontology_terms
 from igokg.publish.site.pictures import matrix_data, timeline_data
 from igokg.publish.site.queries import _downloads, _queries
@@ -23,8 +25,22 @@ from igokg.release import Written
 from igokg.sources import Sources
 
 
+class _Environment(Environment):
+    """Jinja with `x.key` looking into a dict first: the pages' values are dicts, and Jinja's
+    default (an attribute first, the item after its AttributeError) was a fifth of the time of
+    rendering a page. Falls back to Jinja's own lookup, so undefined names stay errors."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def _environment() -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=PackageLoader("igokg", "templates"),
         autoescape=select_autoescape(["html", "svg", "xml"], default_for_string=True),
         undefined=StrictUndefined,
@@ -34,49 +50,88 @@ def _environment() -> Environment:
     )
     env.filters["compact"] = compact
     env.filters["thousands"] = lambda n: f"{n:,}"
+    # Set before any template is loaded: a template sees the globals there were when it loaded.
+    env.globals["value"] = _cached_value(lambda: env.get_template("site_macros.html").module.render_value)
     return env
 
 
-class _Files:
-    """Writes the site's files and remembers each as `Written` (path, media type)."""
+def _cached_value(load_macro, limit: int = 200_000):
+    """`value(v)` for the templates: the macro `render_value` (the HTML of one term stays in the
+    template), called once per distinct term. The same states, organizations and sources appear
+    on thousands of pages; a macro call was most of a page's rendering time."""
+    memo: dict[tuple, object] = {}
+    macro = None
 
-    def __init__(self, out: Path) -> None:
+    def value(v: dict):
+        nonlocal macro
+        if macro is None:
+            macro = load_macro()
+        if v["kind"] == "union":
+            return macro(v)
+        key = (v["kind"], v["text"], v.get("href"), v.get("lang"), v.get("precision"))
+        html = memo.get(key)
+        if html is None:
+            if len(memo) >= limit:
+                memo.clear()
+            html = memo[key] = macro(v)
+        return html
+
+    return value
+
+
+class _Files:
+    """Writes the site's files and remembers each as `Written` (path, media type), and its
+    sha256 in `digests` when given (a release lists every file in SHA256SUMS: hashing the bytes
+    in hand spares reading a hundred thousand files back)."""
+
+    def __init__(self, out: Path, digests: dict[str, str] | None = None) -> None:
         self.out = out
         self.written: list[Written] = []
+        self.digests = digests
+        self._folders: set[str] = set()
 
-    def add(self, rel: str, media_type: str) -> Path:
+    def write(self, rel: str, media_type: str, data: bytes) -> None:
         self.written.append(Written(rel, media_type))
-        path = self.out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        folder, _, _name = rel.rpartition("/")
+        if folder not in self._folders:
+            (self.out / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        (self.out / rel).write_bytes(data)
+        if self.digests is not None:
+            self.digests[rel] = hashlib.sha256(data).hexdigest()
 
     def text(self, rel: str, text: str) -> None:
         media = {".html": "text/html", ".svg": "image/svg+xml"}[Path(rel).suffix]
-        self.add(rel, media).write_bytes(text.encode("utf-8"))
+        self.write(rel, media, text.encode("utf-8"))
 
 
 def write_site(build) -> list[Written]:
     """Release writer: the static site (see the package docstring for the files)."""
-    return render_site(build.sources, build.out, build.written)
+    return render_site(build.sources, build.out, build.written, nt=build.ntriples(), digest=build.sha256,
+                       digests=build.digests)
 
 
-def render_site(sources: Sources, out: Path, before: list[Written] = ()) -> list[Written]:
+def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: bytes | None = None,
+                digest: Callable[[str], str] | None = None, digests: dict[str, str] | None = None) -> list[Written]:
     """Write the static site into `out`; `before` is what the release holds already (the
-    downloads the landing page lists)."""
+    downloads the landing page lists). When the caller has them (a build does): `nt`, the facts
+    as canonical N-Triples; `digest`, the sha256 of a file already in `out`; `digests`, where to
+    put the sha256 of every file written here."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    files = _Files(out)
+    files = _Files(out, digests)
     _write = files.text
     project = sources.project
-    g = _index(sources)
+    g = _index(sources, nt)
     entities = _entity_iris(g)
     entity_set = set(entities)
     top = Links(g, "", entity_set)
     deep = Links(g, "../", entity_set)
-    memberships = _memberships(g, top)
-    deep_memberships = _memberships(g, deep)  # the same, with links from id/
+    # Computed once, with links from id/ (the pictures at the top level use no link of theirs).
+    memberships = _memberships(g, deep)
+    rel = _relations(g, memberships)
     env = _environment()
-    downloads = _downloads(out, before)
+    downloads = _downloads(out, before, digest)
 
     common = {
         "version": project.version,
@@ -90,16 +145,16 @@ def render_site(sources: Sources, out: Path, before: list[Written] = ()) -> list
     svg_matrix = env.get_template("site_matrix.svg")
     inline_timelines: dict[str, str] = {}
     for org in orgs:
-        _write(f"timeline-{_slug(org)}.svg",
-               svg_timeline.render(t=timeline_data(g, org, memberships, "", top), standalone=True))
-        inline_timelines[org] = svg_timeline.render(t=timeline_data(g, org, memberships, "../", deep), standalone=False)
-    _write("matrix.svg", svg_matrix.render(m=matrix_data(g, memberships, ""), standalone=True))
-    inline_matrix = svg_matrix.render(m=matrix_data(g, memberships, ""), standalone=False)
+        _write(f"timeline-{_slug(org)}.svg", svg_timeline.render(t=timeline_data(g, org, rel, ""), standalone=True))
+        inline_timelines[org] = svg_timeline.render(t=timeline_data(g, org, rel, "../"), standalone=False)
+    matrix = matrix_data(g, rel, "")
+    _write("matrix.svg", svg_matrix.render(m=matrix, standalone=True))
+    inline_matrix = svg_matrix.render(m=matrix, standalone=False)
 
     # Entity pages and their data.
     page = env.get_template("site_entity.html")
     for iri in entities:
-        ctx = _entity_page(g, deep, iri, deep_memberships)
+        ctx = _entity_page(g, deep, iri, rel)
         _write(f"id/{ctx['slug']}.html", page.render(
             root="../", e=ctx, timeline=inline_timelines.get(iri), timeline_file=(
                 f"../timeline-{_slug(iri)}.svg" if iri in inline_timelines else None), **common))
@@ -121,8 +176,8 @@ def render_site(sources: Sources, out: Path, before: list[Written] = ()) -> list
     sources_count = len(by_class.get(IGO + "SourceDocument", []))
     org_rows = [
         {"org": top.term(ox.NamedNode(o)), "short": g.short(o),
-         "members": len({m.member for m in memberships if m.org == o and m.role in ("founding", "member")}),
-         "observers": len({m.member for m in memberships if m.org == o and m.role in ("observer", "partner")}),
+         "members": len({m.member for m in rel.by_org[o] if m.role in ("founding", "member")}),
+         "observers": len({m.member for m in rel.by_org[o] if m.role in ("observer", "partner")}),
          "timeline": f"timeline-{_slug(o)}.svg"}
         for o in orgs
     ]
@@ -130,7 +185,7 @@ def render_site(sources: Sources, out: Path, before: list[Written] = ()) -> list
                                                           key=lambda o: (g.label(o), o)) if o not in orgs]
     year = (project.issued or "")[:4]
     _write("index.html", env.get_template("site_index.html").render(
-        root="", triples=len(g.facts), entity_count=len(entities), classes=classes,
+        root="", triples=g.triples, entity_count=len(entities), classes=classes,
         memberships=len(memberships), sources_count=sources_count, orgs=org_rows, other_orgs=other_orgs,
         downloads=downloads, matrix=inline_matrix, year=year, **common))
 
@@ -146,5 +201,5 @@ def render_site(sources: Sources, out: Path, before: list[Written] = ()) -> list
 
     # Style sheet.
     css = resources.files("igokg").joinpath("static/site.css").read_bytes()
-    files.add("static/site.css", "text/css").write_bytes(css)
+    files.write("static/site.css", "text/css", css)
     return files.written

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import shutil
 
-from igokg.publish.writers.rdfxml import write_rdfxml
-from igokg.publish.writers.turtle import turtle_text
+from igokg.publish.writers.rdfxml import relabel_blank_nodes, write_rdfxml
+from igokg.publish.writers.serialize import turtle_bytes
 from igokg.release import Written
-from igokg.sources import parse_turtle
 
 __all__ = ["write_schema"]
 
@@ -19,12 +18,12 @@ def write_schema(build) -> list[Written]:
     project, sources, out = build.project, build.sources, build.out
     written = []
     for stem, files in (("ontology", sources.ontology_files), ("shapes", sources.shape_files)):
-        parts = [t for rel in files for t in parse_turtle(project.root / rel, rel)]
+        nt = b"".join(sources.ntriples_as_written(rel) for rel in files)
         if len(files) == 1:
             shutil.copyfile(project.root / files[0], out / f"{stem}.ttl")
-        else:  # several files: merge them
-            (out / f"{stem}.ttl").write_text(turtle_text(parts), encoding="utf-8")
-        write_rdfxml(parts, out / f"{stem}.rdf")
+        else:  # several files: merged, blank nodes labelled from their content
+            (out / f"{stem}.ttl").write_bytes(turtle_bytes(relabel_blank_nodes(nt)))
+        write_rdfxml(nt, out / f"{stem}.rdf")
         written += [
             Written(f"{stem}.ttl", "text/turtle", f"{_TITLES[stem]} as Turtle", distribution=True),
             Written(f"{stem}.rdf", "application/rdf+xml", f"{_TITLES[stem]} as RDF/XML", distribution=True),

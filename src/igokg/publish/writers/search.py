@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -60,7 +61,7 @@ def _pick_name(values: list[ox.Literal]) -> str | None:
     return None
 
 
-def search_entries(facts: list[ox.Triple], class_names: dict[str, str]) -> list[SearchEntry]:
+def search_entries(facts: Iterable[ox.Triple], class_names: dict[str, str]) -> list[SearchEntry]:
     """One entry per named entity (`id:` IRIs without `#`), in IRI order."""
     labels: dict[str, dict[str, list[ox.Literal]]] = {}
     types: dict[str, list[str]] = {}
@@ -122,8 +123,20 @@ def search_index_js(entries: list[SearchEntry]) -> str:
             "window.IGOKG_SEARCH = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n")
 
 
+def _naming_triples(sources):
+    """The fact triples `search_entries` reads (classes and labels), asked of the store by
+    predicate, so no other triple is materialized in Python."""
+    store = sources.store
+    graphs = [sources.graph_of(rel) for rel in sources.fact_files]
+    for p in (RDF_TYPE, *_NAMES, *_OTHER):
+        predicate = ox.NamedNode(p)
+        for g in graphs:
+            for q in store.quads_for_pattern(None, predicate, None, g):
+                yield q.triple
+
+
 def write_search(build) -> list[Written]:
-    entries = search_entries(build.facts(), _class_names(build))
+    entries = search_entries(_naming_triples(build.sources), _class_names(build))
     path = build.out / SEARCH_NAME
     if path.exists():
         path.unlink()

@@ -1,0 +1,199 @@
+"""The panels of one graph, and their tables as rows made one at a time.
+
+A panel is mostly -9: COW's 534 IGOs x 217 states x 199 years are 23 million cells, of which
+the graph codes the years its memberships cover. So the cells are kept per (IGO, state) pair
+that has any, the tables are generated row by row from them (a row starts as all -9), and the
+evidence rows are made per pair when they are written. Memory grows with the coded cells, not
+with the tables; the dyad table is output-sensitive (see `dyad_year`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from igokg.publish.panels.model import MISSING, Entity, Evidence, _Attestation, _Membership, claims, strongest
+
+__all__ = ["Panels", "DYAD_HEADER", "EVIDENCE_HEADER"]
+
+DYAD_HEADER = [
+    "state_a", "state_b", "year", "state_a_qid", "state_b_qid", "cow_ccode_a", "cow_ccode_b",
+    "shared_count", "shared_igos", "undetermined_count",
+]
+EVIDENCE_HEADER = [
+    "igo", "state", "year", "code", "basis", "membership", "role", "start_date", "end_date",
+    "attestation", "attested_at", "source", "source_file", "quote",
+]
+_NO_ATTESTATION = _Attestation("", "", "", "", "")
+
+
+@dataclass(frozen=True)
+class Panels:
+    """The COW panels of one graph over a span of years; `write_panel_files` writes them."""
+
+    years: tuple[int, ...]
+    igos: tuple[Entity, ...]  # sorted by slug: a column's index is its place here
+    states: tuple[Entity, ...]
+    horizon: int | None  # the latest year of any membership evidence in the graph
+    # (IGO index, state index) -> the memberships of that state in that IGO, and the codes
+    # they give per year (-9 years left out).
+    memberships: dict[tuple[int, int], list[_Membership]] = field(repr=False)
+    codes: dict[tuple[int, int], dict[int, int]] = field(repr=False)
+
+    # Lookups ---------------------------------------------------------------------------
+    @cached_property
+    def _igo_index(self) -> dict[str, int]:
+        return {e.slug: n for n, e in enumerate(self.igos)}
+
+    @cached_property
+    def _state_index(self) -> dict[str, int]:
+        return {e.slug: n for n, e in enumerate(self.states)}
+
+    def code(self, igo: str, state: str, year: int) -> int:
+        """The COW code of `state` in `igo` (slugs) in `year`."""
+        i, s = self._igo_index.get(igo), self._state_index.get(state)
+        return self.codes.get((i, s), {}).get(year, MISSING)
+
+    def members(self, igo: str, year: int, code: int = 1) -> list[str]:
+        """Slugs of the states holding `code` in `igo` in `year`, sorted."""
+        return [s.slug for s in self.states if self.code(igo, s.slug, year) == code]
+
+    @cached_property
+    def cells(self) -> dict[tuple[str, str, int], int]:
+        """(IGO slug, state slug, year) -> code, every coded cell (for small panels and tests)."""
+        return {(self.igos[i].slug, self.states[s].slug, y): c
+                for (i, s), years in sorted(self.codes.items()) for y, c in sorted(years.items())}
+
+    @cached_property
+    def _by_igo_year(self) -> dict[tuple[int, int], list[tuple[int, int]]]:
+        out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for (i, s), years in self.codes.items():
+            for y, c in years.items():
+                out.setdefault((i, y), []).append((s, c))
+        return out
+
+    @cached_property
+    def _by_state_year(self) -> dict[tuple[int, int], list[tuple[int, int]]]:
+        out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for (i, s), years in self.codes.items():
+            for y, c in years.items():
+                out.setdefault((s, y), []).append((i, c))
+        return out
+
+    # Tables: header + rows, every value a string as it stands in the CSV --------------
+    def igo_year(self) -> tuple[list[str], Iterator[list[str]]]:
+        header = ["igo", "igo_qid", "year"] + [s.column for s in self.states]
+        return header, self._grid(self.igos, len(self.states), self._by_igo_year, lambda e: [e.slug, e.qid])
+
+    def state_year(self) -> tuple[list[str], Iterator[list[str]]]:
+        header = ["state", "state_qid", "cow_ccode", "year"] + [i.column for i in self.igos]
+        return header, self._grid(self.states, len(self.igos), self._by_state_year, lambda e: [e.slug, e.qid, ""])
+
+    def _grid(self, rows_of, width, cells, head) -> Iterator[list[str]]:
+        blank = [str(MISSING)] * width
+        for r, entity in enumerate(rows_of):
+            first = head(entity)
+            for y in self.years:
+                row = blank.copy()
+                for col, code in cells.get((r, y), ()):
+                    row[col] = str(code)
+                yield [*first, str(y), *row]
+
+    def dyad_year(self) -> tuple[list[str], Iterator[list[str]]]:
+        """Pairs of states (a < b by slug) per year in which they share at least one IGO as full
+        members (code 1); a pair-year that shares none has no row.
+
+        The rows are found from the IGOs' members (each pair-year is reached through an IGO it
+        shares), so the work and the file grow with the joint memberships the graph shows, not
+        with states x states x years x IGOs. `undetermined_count` counts the IGOs where one of
+        the pair is a full member and the graph codes nothing for the other (-9): the pair may
+        share them, the graph cannot tell. (Which IGOs they are is in `state_year`; listed on
+        every row, they made the file grow with the memberships of the two states, not with
+        what they share: ten times the size on data shaped like COW's.)
+        """
+        return DYAD_HEADER, self._dyads()
+
+    def _dyads(self) -> Iterator[list[str]]:
+        full: dict[tuple[int, int], list[int]] = {}  # (state, year) -> IGOs where it is a full member
+        members: dict[tuple[int, int], list[int]] = {}  # (IGO, year) -> its full members
+        coded: dict[tuple[int, int], set[int]] = {}  # (state, year) -> IGOs with any code
+        for (i, s), years in sorted(self.codes.items()):
+            for y, c in years.items():
+                coded.setdefault((s, y), set()).add(i)
+                if c == 1:
+                    full.setdefault((s, y), []).append(i)
+                    members.setdefault((i, y), []).append(s)
+        for lst in members.values():
+            lst.sort()
+        # The same sets as bits, for the undetermined count: one AND and a popcount per row.
+        full_bits = {k: sum(1 << i for i in v) for k, v in full.items()}
+        coded_bits = {k: sum(1 << i for i in v) for k, v in coded.items()}
+        slugs = [i.slug for i in self.igos]
+        stride = self.years[-1] + 1  # an int key b * stride + y sorts as (b, y) and hashes faster
+        for a, ea in enumerate(self.states):
+            shared: dict[int, list[int]] = {}
+            get = shared.get
+            for y in self.years:
+                for i in full.get((a, y), ()):  # in IGO order
+                    ms = members[i, y]
+                    for b in ms[bisect_right(ms, a):]:
+                        key = b * stride + y
+                        lst = get(key)
+                        if lst is None:
+                            shared[key] = [i]
+                        else:
+                            lst.append(i)
+            for key in sorted(shared):
+                igos = shared[key]
+                b, y = divmod(key, stride)
+                eb = self.states[b]
+                unknown = ((full_bits[a, y] & ~coded_bits.get((b, y), 0)).bit_count()
+                           + (full_bits[b, y] & ~coded_bits.get((a, y), 0)).bit_count())
+                yield [ea.slug, eb.slug, str(y), ea.qid, eb.qid, "", "", str(len(igos)), ";".join([slugs[i] for i in igos]),
+                       str(unknown)]
+
+    # Evidence ------------------------------------------------------------------------------
+    @property
+    def evidence(self) -> "EvidenceRows":
+        """Every reason for every coded cell, sorted; made when read (len() counts them)."""
+        return EvidenceRows(self)
+
+    def evidence_table(self) -> tuple[list[str], Iterator[tuple]]:
+        # Tuples in Evidence's field order, sorted as tuples (in C), year and code made text.
+        rows = ((*r[:2], str(r[2]), str(r[3]), *r[4:]) for i, s in sorted(self.memberships) for r in self._pair_evidence(i, s))
+        return EVIDENCE_HEADER, rows
+
+    def _pair_evidence(self, i: int, s: int) -> list[tuple]:
+        """The evidence of one pair as tuples in `Evidence`'s field order, sorted."""
+        igo, state = self.igos[i].slug, self.states[s].slug
+        lo, hi = self.years[0], self.years[-1]
+        rows = set()
+        for year, found in claims(self.memberships[i, s], lo, hi, self.horizon).items():
+            code = strongest(found)
+            for c, basis, m in found:
+                if c != code:
+                    continue
+                # A year coded from an attestation rests on the attestations dated in it; a year
+                # coded from a period rests on everything that attests the membership.
+                atts = [a for a in m.attestations if basis != "attested" or a.year == year]
+                for a in atts or [_NO_ATTESTATION]:
+                    rows.add((igo, state, year, code, basis, m.iri, m.role, m.start, m.end,
+                              a.iri, a.attested_at, a.source, a.source_file, a.quote))
+        return sorted(rows)
+
+
+class EvidenceRows:
+    """The evidence of a `Panels`, pair by pair in key order (so sorted as a whole)."""
+
+    def __init__(self, panels: Panels) -> None:
+        self.panels = panels
+
+    def __iter__(self) -> Iterator[Evidence]:
+        for i, s in sorted(self.panels.memberships):
+            for row in self.panels._pair_evidence(i, s):
+                yield Evidence(*row)
+
+    def __len__(self) -> int:
+        return sum(len(self.panels._pair_evidence(i, s)) for i, s in self.panels.memberships)
