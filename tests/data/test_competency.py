@@ -16,9 +16,7 @@ from conftest import ROOT  # noqa: E402
 from rdflib.plugins.sparql import prepareQuery
 
 from igokg.namespaces import ID
-from igokg.project import Project
 from igokg.query import QueryResult, query_title, run_query, uses_service
-from igokg.sources import load_sources
 
 SPARQL = ROOT / "sparql"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from conftest import ROOT  # noqa: E402
 
 from igokg.query import run_query

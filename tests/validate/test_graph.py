@@ -175,6 +175,9 @@ def test_shape_violation_names_the_rule_and_the_line(project):
     for engine in ("fast", "pyshacl"):
         found = violations(validate(project, engine), "igosh:PeriodShape")
         assert [(f.entity, f.message) for f in found] == [(ID + "membership-sco-india", "igo:endDate 2016 is before igo:startDate 2017")]
+        # the line where the membership is written (its subject), two above the edited dates
+        written = path.read_text(encoding="utf-8").splitlines().index("id:membership-sco-india a igo:Membership ;") + 1
+        assert written == line - 2 and [f.location for f in found] == [f"data/memberships.ttl:{written}"]
 
 
 # --------------------------------------------------------------------------- the command line

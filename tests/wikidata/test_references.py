@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 
 import pyoxigraph as ox
-import pytest
 
 from igokg.wikidata.references import qs_string, source_references
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from igokg.errors import MissingSource, SourceError
-from igokg.namespaces import DCAT, IGO, SPARQL_PREFIXES
+from igokg.namespaces import IGO, SPARQL_PREFIXES
 from igokg.project import Project
 from igokg.sources.turtle import parse_turtle
 
