@@ -22,7 +22,19 @@ __all__ = ["main", "build_parser"]
 
 
 def _project(args: argparse.Namespace) -> Project:
-    return Project.discover(args.root)
+    project = Project.discover(args.root)
+    mirror, skip = getattr(args, "mirror", None), getattr(args, "skip_source", None) or ()
+    if mirror is not None or skip:
+        project = project.with_sources(mirror=Path(mirror).resolve() if mirror else None, skip=skip)
+    return project
+
+
+def _source_options(p: argparse.ArgumentParser) -> None:
+    """--mirror and --skip-source, for every command that loads the graph."""
+    p.add_argument("--mirror", metavar="DIR",
+                   help="folder holding the pinned dataset files (as IGOKG_SOURCE_MIRROR; default: .cache/sources/)")
+    p.add_argument("--skip-source", metavar="NAME", action="append", default=[],
+                   help="build without this pinned source (and the files that rest on it); repeatable, or 'all'")
 
 
 # --------------------------------------------------------------------------- commands
@@ -83,6 +95,16 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from igokg.sources.fetch import fetch_sources
+
+    project = _project(args)
+    with progress_reporter(project.show_progress) as say:
+        report = fetch_sources(project, args.names, timeout=args.timeout, progress=say)
+    sys.stdout.write(report.to_text())
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -100,17 +122,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "rdf"), default="text", help="report format")
     p.add_argument("-v", "--verbose", action="store_true", help="also show notes (QIDs to verify)")
     p.add_argument("-q", "--quiet", action="store_true", help="show violations only")
+    _source_options(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="validate, then write the release (dumps, VoID, checksums, query results, site)")
     p.add_argument("--out", metavar="DIR", help="release folder (default: dist/)")
     p.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine")
+    _source_options(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("query", help="run SPARQL on the graph")
     p.add_argument("query", metavar="QUERY|FILE", help="a SPARQL query, or a .rq file")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    _source_options(p)
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("fetch", help="download the pinned dataset files that are missing into .cache/sources/, checksums verified")
+    p.add_argument("names", nargs="*", metavar="NAME", help="pinned sources to fetch (default: all; see seeds/datasets.ttl)")
+    p.add_argument("--mirror", metavar="DIR", help="a folder that already holds files (as IGOKG_SOURCE_MIRROR): nothing to download from it")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per download (default: 60)")
+    p.set_defaults(func=cmd_fetch)
 
     for register in _EXTENSIONS:
         register(sub)
@@ -316,6 +347,7 @@ def register_export_panels(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="year_from", type=int, metavar="YEAR", help="first year (default: earliest evidence)")
     p.add_argument("--to", dest="year_to", type=int, metavar="YEAR", help="last year (default: latest evidence)")
     p.add_argument("--out", metavar="DIR", default=".", help="folder to write panels/ into (default: the current one)")
+    _source_options(p)
     p.set_defaults(func=cmd_export_panels)
 
 

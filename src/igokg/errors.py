@@ -20,6 +20,7 @@ __all__ = [
     "QueryError",
     "RemoteError",
     "PublishError",
+    "MissingSource",
     "ServeError",
     "OutputError",
     "Terminated",
@@ -151,6 +152,32 @@ class _MessageError(IgokgError):
 
 class PublishError(_MessageError):
     """The release could not be written; the previous release is left untouched."""
+
+
+@dataclass
+class MissingSource(IgokgError):
+    """A pinned third-party source (a dataset, a reference document) that cannot be had.
+
+    Says which source, where it comes from, and the two ways to supply it (fetch, mirror),
+    or how to build without it.
+    """
+
+    name: str
+    message: str
+    location: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"source {self.name}: {self.message}"
+        if self.location:
+            text += f"\n  location: {self.location}"
+        text += (
+            f"\n  hint: run `igokg fetch {self.name}` (downloads into .cache/sources/), or point --mirror DIR"
+            f" or IGOKG_SOURCE_MIRROR at a folder that holds the files; `--skip-source {self.name}` builds without it"
+        )
+        return text
 
 
 class ServeError(_MessageError):

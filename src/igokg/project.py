@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from igokg import __version__
 from igokg.errors import SourceError
@@ -34,7 +34,11 @@ class Settings:
     - `IGOKG_WIKIDATA_CONTACT`: who Wikimedia can write to about your queries, an email address
       or a web page, sent in the User-Agent of `igokg wikidata`. Required to query Wikimedia's
       services (Wikimedia's User-Agent policy); other endpoints do without.
-    - `IGOKG_SOURCE_MIRROR`: a folder holding the pinned third-party files, for offline builds.
+    - `IGOKG_SOURCE_MIRROR`: a folder holding the pinned third-party files, for offline builds,
+      laid out by each file's `igo:path` (seeds/datasets.ttl); a relative path is taken from
+      the project root.
+    - `IGOKG_SKIP_SOURCES`: pinned sources to build without, comma-separated (as --skip-source;
+      `all` skips every one).
     - `CI`: set by CI services; no progress display there.
     """
 
@@ -44,6 +48,7 @@ class Settings:
     push_token: str = field(default="", repr=False)
     wikidata_contact: str = ""
     source_mirror: Path | None = None
+    skip_sources: frozenset[str] = frozenset()
     ci: bool = False
 
     @classmethod
@@ -56,6 +61,7 @@ class Settings:
             push_token=env.get("IGOKG_PUSH_TOKEN", ""),
             wikidata_contact=env.get("IGOKG_WIKIDATA_CONTACT", "").strip(),
             source_mirror=Path(mirror) if mirror else None,
+            skip_sources=frozenset(n.strip() for n in env.get("IGOKG_SKIP_SOURCES", "").split(",") if n.strip()),
             ci=bool(env.get("CI")),
         )
 
@@ -81,6 +87,8 @@ class Project:
     out_dir: Path | None = None
     settings: Settings = field(default_factory=Settings)
     extra: Mapping[str, str] = field(default_factory=dict)
+    #: Pinned sources to build without (`--skip-source NAME`): not imported, not checked.
+    skip_sources: frozenset[str] = frozenset()
 
     @classmethod
     def discover(
@@ -107,10 +115,16 @@ class Project:
         settings = Settings.from_env(env)
         if interactive is None:
             interactive = sys.stderr.isatty() and not settings.ci
-        return cls(root=found, source_date_epoch=epoch, show_progress=bool(interactive), settings=settings)
+        return cls(root=found, source_date_epoch=epoch, show_progress=bool(interactive), settings=settings,
+                   skip_sources=settings.skip_sources)
 
     def with_out(self, out: Path | str | None) -> "Project":
         return replace(self, out_dir=Path(out) if out is not None else None)
+
+    def with_sources(self, mirror: Path | str | None = None, skip: Iterable[str] = ()) -> "Project":
+        """The same project with a mirror folder (overriding IGOKG_SOURCE_MIRROR) and sources to skip."""
+        settings = replace(self.settings, source_mirror=Path(mirror)) if mirror is not None else self.settings
+        return replace(self, settings=settings, skip_sources=self.skip_sources | frozenset(skip))
 
     # Paths --------------------------------------------------------------------------
     @property
@@ -144,6 +158,28 @@ class Project:
     @property
     def cache_dir(self) -> Path:
         return self.root / ".cache"
+
+    @property
+    def source_cache_dir(self) -> Path:
+        """Where `igokg fetch` puts the pinned third-party files (never committed)."""
+        return self.cache_dir / "sources"
+
+    @property
+    def source_mirror(self) -> Path | None:
+        """The mirror folder of pinned files, if one is configured (relative: from the root)."""
+        mirror = self.settings.source_mirror
+        if mirror is None:
+            return None
+        return mirror if mirror.is_absolute() else (self.root / mirror)
+
+    @property
+    def pinned_sources_file(self) -> Path:
+        """The descriptions of the pinned third-party sources (datasets, reference documents)."""
+        return self.seeds_dir / "datasets.ttl"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.seeds_dir / "reference"
 
     def relative(self, path: Path | str) -> str:
         """A path as people see it in messages: relative to the root when inside it."""

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from conftest import ROOT  # noqa: E402
 
-from igokg.project import Project
 from igokg.query import run_query
-from igokg.sources import load_sources
 
 IGO = "https://w3id.org/igokg/ontology#"
 ID = "https://w3id.org/igokg/id/"
@@ -26,9 +23,6 @@ PREFIXES = (
 SPARQL = ROOT / "sparql"
 
 
-@pytest.fixture(scope="module")
-def sources():
-    return load_sources(Project.discover(ROOT))
 
 
 def select(sources, query: str) -> list[dict]:

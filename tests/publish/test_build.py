@@ -180,12 +180,16 @@ def _reordered_copy(dest: Path) -> Path:
     it in another place."""
     copy_project(dest)
     rng = random.Random(7)
+    # The pinned-source list has its place (seeds/datasets.ttl) and names the files that go
+    # with each source: those keep their names, and only their lines are shuffled.
+    pinned = (dest / "seeds" / "datasets.ttl").read_text(encoding="utf-8")
     for folder in ("data", "seeds"):
         for path in sorted((dest / folder).glob("*.ttl")):
             lines = ox.serialize(ox.parse(path=path, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES).splitlines()
             rng.shuffle(lines)
             path.unlink()
-            (dest / folder / f"{len(lines) % 7}-{path.name}").write_bytes(b"\n".join(lines) + b"\n")
+            named = path.name == "datasets.ttl" or f"{folder}/{path.name}" in pinned
+            (dest / folder / (path.name if named else f"{len(lines) % 7}-{path.name}")).write_bytes(b"\n".join(lines) + b"\n")
     return dest
 
 

@@ -103,3 +103,13 @@ def test_a_file_no_writer_described_stops_the_build(tmp_path, project_copy):
         build_release(project, default_writers(extra=[sloppy]))
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]  # no temporary folder left
+
+
+def test_void_names_the_pinned_sources_the_release_was_built_without(release):
+    """The article release (--skip-source all): no dct:source for a dataset, a note for each."""
+    store = _void(release)
+    sources = {q.object.value for q in store.quads_for_pattern(ox.NamedNode(DATASET_IRI), ox.NamedNode("http://purl.org/dc/terms/source"), None)}
+    assert not {"https://w3id.org/igokg/id/cow-igo-v3", "https://w3id.org/igokg/id/factbook-appendix-b"} & sources
+    notes = {q.object.value for q in store.quads_for_pattern(ox.NamedNode(DATASET_IRI), ox.NamedNode("http://www.w3.org/2004/02/skos/core#note"), None)}
+    for name in ("cow-igo-v3", "factbook-appendix-b"):
+        assert any(f"Built without the pinned source {name} (--skip-source {name})" in n for n in notes), name

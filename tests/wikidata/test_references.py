@@ -7,19 +7,12 @@ from __future__ import annotations
 import dataclasses
 
 import pyoxigraph as ox
-import pytest
-from conftest import ROOT  # noqa: E402
 
-from igokg.project import Project
-from igokg.sources import load_sources
 from igokg.wikidata.references import qs_string, source_references
 
 ID = "https://w3id.org/igokg/id/"
 
 
-@pytest.fixture(scope="module")
-def sources():
-    return load_sources(Project.discover(ROOT))
 
 
 def test_each_article_is_cited_by_its_own_address_and_what_it_prints(sources):

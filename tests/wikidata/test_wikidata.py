@@ -128,9 +128,6 @@ def planted(oxigraph_endpoint) -> str:
     return oxigraph_endpoint("planted", "base.ttl", "planted.ttl")
 
 
-@pytest.fixture(scope="session")
-def sources():
-    return load_sources(Project.discover(ROOT))
 
 
 @pytest.fixture()

@@ -15,9 +15,11 @@ from igokg.publish.panels import write_panels
 from igokg.publish.site import write_site
 from igokg.publish.void import write_void
 from igokg.publish.writers.changes import write_changes
+from igokg.publish.writers.conflicts import write_conflicts
 from igokg.publish.writers.jsonld import write_jsonld_dump
 from igokg.publish.writers.ntriples import write_ntriples_dump
 from igokg.publish.writers.queries import write_query_results
+from igokg.publish.writers.readme import write_readme
 from igokg.publish.writers.schema import write_schema
 from igokg.publish.writers.search import write_search
 from igokg.publish.writers.turtle import write_turtle_dump
@@ -33,6 +35,8 @@ def default_writers(extra: Sequence[Writer] = ()) -> list[Writer]:
         write_jsonld_dump,
         write_schema,
         write_query_results,
+        write_conflicts,
+        write_readme,
         write_panels,
         write_search,
         *extra,

@@ -23,6 +23,7 @@ from igokg.namespaces import (
     LICENSE_DATA,
     OWL_SAMEAS,
     RDF_TYPE,
+    SKOS,
     SPDX,
     VOID,
     WD,
@@ -86,6 +87,12 @@ def write_void(build) -> list[Written]:
     add(d, VOID + "exampleResource", _n(ID + "csto"))
     add(d, VOID + "exampleResource", _n(ID + "membership-sco-india"))
     add(d, DCT + "conformsTo", _n(BASE + "shapes"))
+    # The pinned third-party sources: those the release rests on, and those it was built without.
+    for iri in build.sources.pinned_used:
+        add(d, DCT + "source", _n(iri))
+    for name in build.sources.skipped_sources:
+        add(d, SKOS + "note", _lit(f"Built without the pinned source {name} (--skip-source {name}): none of its facts, "
+                                   "nor those of the files that rest on it, are in this release.", lang="en"))
 
     stats = _statistics(build)
     add(d, VOID + "triples", _lit(build.triple_count(), XSD + "integer"))

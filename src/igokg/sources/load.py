@@ -1,6 +1,7 @@
 """Stage: sources. Load the files people edit into one graph.
 
-Input: a `Project` (its `ontology/`, `shapes/`, `data/` and `seeds/` folders).
+Input: a `Project` (its `ontology/`, `shapes/`, `data/` and `seeds/` folders, and the pinned
+third-party sources that `datasets` checks and imports).
 Output: a `Sources` — a pyoxigraph store holding one named graph per file, the
 shapes in a store of their own, and an index that maps every subject back to the
 file and line where it is written (`locate`), so later stages can point people at
@@ -26,6 +27,7 @@ import pyoxigraph as ox
 
 from igokg.errors import SourceError
 from igokg.project import Project
+from igokg.sources.datasets import import_pinned, plan_pinned
 from igokg.sources.locate import Location, SubjectIndex
 from igokg.sources.skolem import skolemize_ntriples
 from igokg.sources.turtle import read_source, turtle_to_ntriples
@@ -45,10 +47,13 @@ class Sources:
     project: Project
     store: ox.Store  # facts and ontology, one named graph per file
     shapes: ox.Store  # the SHACL shapes, in the default graph
-    fact_files: list[str]  # data/*.ttl and seeds/*.ttl, relative
+    fact_files: list[str]  # data/*.ttl and seeds/*.ttl, relative; then imported graphs (import/NAME)
     ontology_files: list[str]
     shape_files: list[str]
     index: SubjectIndex = field(default_factory=SubjectIndex)
+    skipped_sources: list[str] = field(default_factory=list)  # pinned sources left out (--skip-source)
+    pinned_used: list[str] = field(default_factory=list)  # IRIs of the pinned sources loaded and checked
+    excluded_files: list[str] = field(default_factory=list)  # project files left out with them
 
     def graph_of(self, rel: str) -> ox.NamedNode:
         return ox.NamedNode(GRAPH_PREFIX + rel)
@@ -83,7 +88,8 @@ def load_sources(project: Project, progress: Progress | None = None) -> Sources:
     say = progress or (lambda _msg: None)
     ontology = _files(project.ontology_dir)
     shapes = _files(project.shapes_dir)
-    facts = _files(project.data_dir) + _files(project.seeds_dir)
+    plan = plan_pinned(project)
+    facts = [p for p in _files(project.data_dir) + _files(project.seeds_dir) if project.relative(p) not in plan.excluded_files]
     if not ontology:
         raise SourceError(project.relative(project.ontology_dir), "no ontology (*.ttl) found")
     if not facts:
@@ -108,15 +114,19 @@ def load_sources(project: Project, progress: Progress | None = None) -> Sources:
         else:
             store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_PREFIX + rel))
         index.add_file(rel, data.decode("utf-8", errors="replace"), path)
+    imported = import_pinned(project, store, plan, GRAPH_PREFIX, say)
 
     return Sources(
         project=project,
         store=store,
         shapes=shape_store,
-        fact_files=[project.relative(p) for p in facts],
+        fact_files=[project.relative(p) for p in facts] + imported,
         ontology_files=[project.relative(p) for p in ontology],
         shape_files=[project.relative(p) for p in shapes],
         index=index,
+        skipped_sources=[s.name for s in plan.skipped],
+        pinned_used=[s.iri for s in plan.used],
+        excluded_files=sorted(plan.excluded_files),
     )
 
 

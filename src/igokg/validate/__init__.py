@@ -8,6 +8,8 @@ validation report in RDF.
     checks   what SHACL cannot see: quotes verbatim in their source, source files and their
              sha256, QIDs only from the reference and each on one entity, no dangling id:
              references, no undeclared igo: terms
+    datasets what the pinned sources back: record locators against the dataset's cells, quotes
+             from a reference document against its canonical text
 """
 
 from igokg.validate.graph import ENGINES, validate_graph

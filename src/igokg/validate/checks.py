@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from igokg.namespaces import ID, IGO, OWL_SAMEAS, RDF_TYPE, WD, compact
 from igokg.report import Finding
 from igokg.sources import Sources
-from igokg.sources.reference import read_reference
+from igokg.sources.reference import read_references
 
 
 def _select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
@@ -126,8 +126,8 @@ def check_quotes(sources: Sources) -> list[Finding]:
 
 def check_qids(sources: Sources) -> list[Finding]:
     """owl:sameAs QIDs are ones the reference verifies, each on one entity only."""
-    reference = read_reference(sources.project.reference_tsv)
-    ref_rel = sources.project.relative(sources.project.reference_tsv)
+    reference = read_references(sources.project.reference_tsv)
+    ref_rel = sources.project.relative(sources.project.reference_tsv) + " (or the COW tables beside it)"
     out: list[Finding] = []
     owners: dict[str, list[str]] = defaultdict(list)
     for q in sources.store.quads_for_pattern(None, ox.NamedNode(OWL_SAMEAS), None, None):

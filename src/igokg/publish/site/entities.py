@@ -17,6 +17,7 @@ from igokg.publish.site.graph import (
     NO_ITEM_CLASSES,
     PREDICATE_ORDER,
     RDFS_LABEL,
+    ROLE_RANK,
     ROLE_STYLE,
     SKOS_ALT,
     SKOS_DEF,
@@ -190,7 +191,7 @@ def _entity_page(g: Graph, links: Links, iri: str, rel: Relations) -> dict:
     members = []
     if IGO + "IntergovernmentalOrganization" in types or iri in rel.by_org:
         for m in sorted(rel.by_org.get(iri, ()),
-                        key=lambda m: ({"founding": 0, "member": 1, "observer": 2, "partner": 3}[m.role],
+                        key=lambda m: (ROLE_RANK[m.role],
                                        g.label(m.member), m.iri)):
             members.append({"member": links.term(ox.NamedNode(m.member)), "role": ROLE_STYLE[m.role]["label"],
                             "start": m.start, "end": m.end, "href": links.entity(m.iri),

@@ -34,16 +34,19 @@ SKOS_NOTE = SKOS + "note"
 SKOS_DEF = SKOS + "definition"
 
 # Roles, strongest first: a founding membership also carries igo:Member, and is drawn as founding.
-ROLE_ORDER = (IGO + "FoundingMember", IGO + "Member", IGO + "Observer", IGO + "DialoguePartner")
+# Associate member is a status of a membership phase (COW IGO v3), never an igo:role of the articles.
+ROLE_ORDER = (IGO + "FoundingMember", IGO + "Member", IGO + "AssociateMember", IGO + "Observer", IGO + "DialoguePartner")
 ROLE_KEY = {
     IGO + "FoundingMember": "founding",
     IGO + "Member": "member",
+    IGO + "AssociateMember": "associate",
     IGO + "Observer": "observer",
     IGO + "DialoguePartner": "partner",
 }
 ROLE_WORDS = {
     "founding": "a founding member",
     "member": "a member",
+    "associate": "an associate member",
     "observer": "an observer",
     "partner": "a dialogue partner",
 }
@@ -112,6 +115,7 @@ class Graph:
     _onto_by_pred: dict[object, dict[str, list[object]]] = field(default_factory=dict)
     _types: dict[str, list[str]] = field(default_factory=dict)
     _instances: dict[str, list[str]] | None = None
+    _roles: dict[str, list[str]] = field(default_factory=dict)
     _labels: dict[str, str] = field(default_factory=dict)
     _shorts: dict[str, str] = field(default_factory=dict)
     _subclass: dict[tuple[str, str], bool] = field(default_factory=dict)
@@ -196,14 +200,30 @@ class Graph:
         derived = self._derived_label(iri)
         return derived or compact(iri).strip("<>")
 
+    def membership_roles(self, iri: str) -> list[str]:
+        """A membership's role keys, strongest first: its igo:role; for a membership known only by
+        its phases (a dataset's), the status of its latest phase; "member" when it has neither.
+        Remembered: labels ask for it again and again."""
+        if iri not in self._roles:
+            roles = [ROLE_KEY[r] for r in ROLE_ORDER if r in self.iris(iri, IGO + "role")]
+            if not roles:
+                latest = max(self.iris(iri, IGO + "phase"), key=lambda p: (self.phase_first_year(p), p), default=None)
+                status = self.first(latest, IGO + "status") if latest else None
+                roles = [ROLE_KEY[status]] if status in ROLE_KEY else []
+            self._roles[iri] = roles or ["member"]
+        return self._roles[iri]
+
+    def phase_first_year(self, phase: str) -> str:
+        """The year a phase is first known: its start, else its latest start (the first year coded)."""
+        return self.first(phase, IGO + "startDate") or self.first(phase, IGO + "latestStart") or ""
+
     def _derived_label(self, iri: str) -> str | None:
         """Relation nodes have no rdfs:label; name them from their parts."""
         types = self.types(iri)
         if IGO + "Membership" in types:
             member, org = self.first(iri, IGO + "member"), self.first(iri, IGO + "organization")
-            roles = [ROLE_KEY[r] for r in ROLE_ORDER if r in self.iris(iri, IGO + "role")] or ["member"]
             if member and org:
-                return f"{self.label(member)}: {ROLE_STYLE[roles[0]]['label']} of the {self.short(org)}"
+                return f"{self.label(member)}: {ROLE_STYLE[self.membership_roles(iri)[0]]['label']} of the {self.short(org)}"
         if IGO + "PostHolding" in types:
             holder, post = self.first(iri, IGO + "holder"), self.first(iri, IGO + "post")
             if holder and post:
@@ -293,6 +313,9 @@ def _parent(iri: str) -> str:
 ROLE_STYLE = {
     "founding": {"fill": "#1f3f73", "stroke": "#1f3f73", "label": "founding member"},
     "member": {"fill": "#4f83c2", "stroke": "#2b5d99", "label": "member"},
+    "associate": {"fill": "#b9d0ec", "stroke": "#2b5d99", "label": "associate member"},
     "observer": {"fill": "#ffffff", "stroke": "#c2571a", "label": "observer"},
     "partner": {"fill": "#ffffff", "stroke": "#2f7d4f", "label": "dialogue partner"},
 }
+#: Role keys, strongest first (sorting members, choosing what a matrix cell shows).
+ROLE_RANK = {key: i for i, key in enumerate(ROLE_STYLE)}

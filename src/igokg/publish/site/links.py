@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -15,7 +15,6 @@ from igokg.namespaces import (
 )
 from igokg.publish.site.graph import (
     ROLE_KEY,
-    ROLE_ORDER,
     ROLE_WORDS,
     Graph,
     _parent,
@@ -77,8 +76,22 @@ def _attestations(g: Graph, links: Links, node: str) -> list[dict]:
     return out
 
 
-def _roles(g: Graph, m: str) -> list[str]:
-    return [ROLE_KEY[r] for r in ROLE_ORDER if r in g.iris(m, IGO + "role")] or ["member"]
+def _phases(g: Graph, m: str) -> list[dict]:
+    """The status phases of a membership known only by them (a dataset's), in time order: the
+    status and the years as the phase gives them (a date, or bounds; open at the data's end)."""
+    if g.iris(m, IGO + "role"):
+        return []
+    out = []
+    for p in sorted(g.iris(m, IGO + "phase"), key=lambda p: (g.phase_first_year(p), p)):
+        status = g.first(p, IGO + "status")
+        if status not in ROLE_KEY:
+            continue
+        start, end = g.first(p, IGO + "startDate"), g.first(p, IGO + "endDate")
+        latest_start, earliest_end = g.first(p, IGO + "latestStart"), g.first(p, IGO + "earliestEnd")
+        since = f"from {start}" if start else (f"from {latest_start} at the latest" if latest_start else "")
+        until = f"to {end}" if end else (f"to at least {earliest_end}" if earliest_end else "")
+        out.append({"role": ROLE_KEY[status], "span": " ".join(x for x in (since, until) if x)})
+    return out
 
 
 @dataclass
@@ -86,11 +99,12 @@ class MembershipInfo:
     iri: str
     member: str
     org: str
-    role: str  # the strongest role: founding, member, observer, partner
+    role: str  # the strongest role: founding, member, associate, observer, partner
     start: str | None
     end: str | None
     attested: list[str]  # attestation dates, sorted
     attestations: list[dict]
+    phases: list[dict] = field(default_factory=list)  # a membership known only by its phases: each {role, span}
 
 
 def _memberships(g: Graph, links: Links) -> list[MembershipInfo]:
@@ -105,11 +119,12 @@ def _memberships(g: Graph, links: Links) -> list[MembershipInfo]:
                 iri=s,
                 member=member,
                 org=org,
-                role=_roles(g, s)[0],
+                role=g.membership_roles(s)[0],
                 start=g.first(s, IGO + "startDate"),
                 end=g.first(s, IGO + "endDate"),
                 attested=sorted({a["date"] for a in atts if a["date"]}),
                 attestations=atts,
+                phases=_phases(g, s),
             )
         )
     return out
@@ -158,6 +173,9 @@ def _relations(g: Graph, memberships: list[MembershipInfo]) -> Relations:
 def _membership_sentence(g: Graph, links: Links, m: MembershipInfo) -> list:
     """'Armenia is a member of the CSTO, since 2001' as parts: text, and links to the entities."""
     org = dict(links.term(ox.NamedNode(m.org)), text=g.short(m.org))
+    if m.phases:  # "Ukraine in the CIS: a member from 1991 to 1992; an associate member from 1993 to at least 2014"
+        said = "; ".join(f"{ROLE_WORDS[p['role']]} {p['span']}".rstrip() for p in m.phases)
+        return [links.term(ox.NamedNode(m.member)), " in the ", org, f": {said}"]
     parts: list = [links.term(ox.NamedNode(m.member)), f" is {ROLE_WORDS[m.role]} of the ", org]
     if m.start and m.end:
         parts.append(f", from {m.start} to {m.end}")

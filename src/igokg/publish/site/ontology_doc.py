@@ -25,7 +25,9 @@ ONTO_KINDS = [
     ("Datatype properties", [OWL + "DatatypeProperty"]),
     ("Annotation properties", [OWL + "AnnotationProperty"]),
     ("Datatypes", [RDFS + "Datatype"]),
-    ("Concept schemes and concepts", [SKOS + "ConceptScheme", IGO + "Role", IGO + "StatementKind", IGO + "Medium", IGO + "ReportingMode"]),
+    # skos:Concept: the text extractions, COW's codes, the ways an organization ends, ranks and rules
+    ("Concept schemes and concepts", [SKOS + "ConceptScheme", IGO + "Role", IGO + "StatementKind", IGO + "Medium",
+                                      IGO + "ReportingMode", SKOS + "Concept"]),
 ]
 
 

@@ -7,7 +7,7 @@ import re
 from igokg.namespaces import (
     IGO,
 )
-from igokg.publish.site.graph import ROLE_STYLE, Graph, _slug
+from igokg.publish.site.graph import ROLE_RANK, ROLE_STYLE, Graph, _slug
 from igokg.publish.site.links import Relations
 
 
@@ -58,7 +58,7 @@ def timeline_data(g: Graph, org: str, rel: Relations, root: str) -> dict:
     step = next(s for s in (1, 2, 5, 10, 20, 50) if span / s <= 12)
 
     label_w, plot_w, row_h, top = 170, 600, 26, 46
-    rank = {"founding": 0, "member": 1, "observer": 2, "partner": 3}
+    rank = ROLE_RANK
     members = sorted(by_member, key=lambda s: (
         min(rank[m.role] for m in by_member[s]),
         min((m.start or "9999") for m in by_member[s]),
@@ -113,7 +113,7 @@ def timeline_data(g: Graph, org: str, rel: Relations, root: str) -> dict:
 def matrix_data(g: Graph, rel: Relations, root: str) -> dict:
     states = sorted((s for s in rel.by_member if IGO + "State" in g.types(s)), key=lambda s: (g.label(s), s))
     orgs = sorted(rel.by_org, key=lambda o: (g.short(o), o))
-    rank = {"founding": 0, "member": 1, "observer": 2, "partner": 3}
+    rank = ROLE_RANK
     label_w, col_w, row_h, top = 130, 70, 24, 50
     cells = []
     for i, s in enumerate(states):

@@ -1,0 +1,54 @@
+"""Release writer: where the sources disagree — conflicts.csv and conflicts.json.
+
+Input: the built graph and `sparql/conflicts.rq` (the report's one definition, also an example
+query). Output: one row per disagreement: its kind, what it is about, both claims with their
+values and sources, and the preferred claim with the rule that prefers it, where one does.
+Sorted by the query, so a rebuild gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from igokg.errors import PublishError, QueryError
+from igokg.namespaces import compact
+from igokg.query import run_query
+from igokg.release import Written
+
+__all__ = ["write_conflicts", "CONFLICTS_QUERY"]
+
+CONFLICTS_QUERY = "conflicts.rq"
+
+
+def _text(term) -> str:  # noqa: ANN001 - a pyoxigraph term or None
+    if term is None:
+        return ""
+    value = term.value
+    return compact(value) if value.startswith("http") and " " not in value else value
+
+
+def write_conflicts(build) -> list[Written]:
+    path = build.project.sparql_dir / CONFLICTS_QUERY
+    if not path.is_file():
+        return []
+    try:
+        result = run_query(build.sources.store, path.read_text(encoding="utf-8"), source=build.project.relative(path))
+    except QueryError as exc:
+        raise PublishError(f"{exc}\n  the conflicts report must run before a release is published") from None
+    rows = [[_text(t) for t in row] for row in result.rows]
+    rows = [[" ".join(compact(x) for x in cell.split()) if cell.startswith("http") else cell for cell in row] for row in rows]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(result.variables)
+    writer.writerows(rows)
+    (build.out / "conflicts.csv").write_text(buf.getvalue(), encoding="utf-8", newline="")
+    records = [dict(zip(result.variables, row)) for row in rows]
+    doc = {"description": "Where the sources disagree: both claims, their sources, and the preferred one with its rule",
+           "query": f"queries/{CONFLICTS_QUERY}", "conflicts": records}
+    (build.out / "conflicts.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return [
+        Written("conflicts.csv", "text/csv", "Where the sources disagree (both claims, sources, preferred claim and rule)", distribution=True),
+        Written("conflicts.json", "application/json", "Where the sources disagree, as JSON", distribution=True),
+    ]
