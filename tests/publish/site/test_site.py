@@ -22,6 +22,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import EPOCH, ROOT  # noqa: E402
 
+from igokg.describe import describe
 from igokg.project import Project
 from igokg.publish import build_release
 from igokg.publish.site import render_site
@@ -33,6 +34,7 @@ from igokg.sources import load_sources
 SVG = "{http://www.w3.org/2000/svg}"
 IGO = "https://w3id.org/igokg/ontology#"
 ID = "https://w3id.org/igokg/id/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 VOID_ELEMENTS = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col", "embed", "track"}
 
 
@@ -229,27 +231,77 @@ def test_every_typed_entity_has_a_page_and_data_files(site, sources):
             assert (site / "id" / f"{slug}.{ext}").is_file(), f"{slug}.{ext}"
 
 
-def test_entity_data_files_hold_the_entity_and_its_inline_nodes(site):
+def test_entity_data_files_are_the_entitys_symmetric_concise_bounded_description(site):
     ttl = list(ox.parse((site / "id" / "founding-sco.ttl").read_bytes(), format=ox.RdfFormat.TURTLE))
-    subjects = {q.subject.value for q in ttl}
+    triples = {(q.subject.value, q.predicate.value, q.object.value) for q in ttl}
+    subjects = {s for s, _, _ in triples}
     assert ID + "founding-sco" in subjects
     assert sum(1 for s in subjects if s.startswith(ID + "founding-sco#participation-")) == 6
-    assert all(s == ID + "founding-sco" or s.startswith(ID + "founding-sco#") for s in subjects)
-    assert (site / "id" / "founding-sco.ttl").read_text().startswith("@prefix igo: ")
+    # the labels of what it mentions (participants, the organization founded, classes)
+    assert any(s == ID + "sco" and p == RDFS + "label" for s, p, _ in triples)
+    assert any(s.startswith(IGO) and p == RDFS + "label" for s, p, _ in triples)
+    assert (site / "id" / "founding-sco.ttl").read_text().startswith("@prefix ")
     jsonld = list(ox.parse((site / "id" / "founding-sco.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD))
     assert {q.triple for q in jsonld} == {q.triple for q in ttl}
     json.loads((site / "id" / "founding-sco.jsonld").read_text())
 
 
-def test_entity_data_files_are_the_dumps_lines_of_the_entity_in_the_dumps_style(tmp_path):
+def test_entity_data_files_hold_what_points_at_the_entity(site):
+    ttl = ox.parse((site / "id" / "csto.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    triples = {(q.subject.value, q.predicate.value, q.object.value) for q in ttl}
+    assert (ID + "membership-csto-armenia", IGO + "organization", ID + "csto") in triples
+
+
+def test_entity_data_files_are_the_cbd_igokg_describe_gives(tmp_path):
+    """The site's walk over its index and `igokg.describe` over a store (what `igokg serve`
+    answers `.nt` with) give the same triples: facts and ontology in one default graph."""
     release = build_release(Project.discover(ROOT, env={"SOURCE_DATE_EPOCH": "1763856000", "IGOKG_SKIP_SOURCES": "all"}, interactive=False)
                             .with_out(tmp_path / "dist")).out
-    lines = gzip.decompress((release / "igokg.nt.gz").read_bytes()).splitlines(keepends=True)
-    for slug in ("founding-sco", "csto", "membership-sco-india", "source-000-xinhua"):
-        mine = b"".join(line for line in lines
-                        if line.startswith((f"<{ID}{slug}> ".encode(), f"<{ID}{slug}#".encode())))
-        assert (release / "id" / f"{slug}.ttl").read_bytes() == turtle_bytes(sort_ntriples(mine)), slug
-        assert (release / "id" / f"{slug}.jsonld").read_bytes() == jsonld_bytes(sort_ntriples(mine)), slug
+    store = ox.Store()
+    store.load(gzip.decompress((release / "igokg.nt.gz").read_bytes()), format=ox.RdfFormat.N_TRIPLES)
+    store.load((release / "ontology.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    for slug in ("founding-sco", "csto", "membership-sco-india", "source-000-xinhua", "mou-2007-csto-sco", "armenia"):
+        expected = set(describe(store, ID + slug))
+        assert len(expected) > 5, slug
+        for ext, fmt in (("ttl", ox.RdfFormat.TURTLE), ("jsonld", ox.RdfFormat.JSON_LD)):
+            got = {q.triple for q in ox.parse((release / "id" / f"{slug}.{ext}").read_bytes(), format=fmt)}
+            assert got == expected, (slug, ext, sorted(map(str, got ^ expected))[:5])
+        assert (release / "id" / f"{slug}.ttl").read_bytes() == turtle_bytes(
+            sort_ntriples(ox.serialize(expected, format=ox.RdfFormat.N_TRIPLES))), slug
+
+
+def test_entity_pages_embed_their_data_as_json_ld(site):
+    page = (site / "id" / "csto.html").read_text()
+    block = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in block and ">" not in block
+    embedded = {q.triple for q in ox.parse(block.encode(), format=ox.RdfFormat.JSON_LD)}
+    assert embedded == {q.triple for q in ox.parse((site / "id" / "csto.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD)}
+    assert '<link rel="alternate" type="text/turtle" href="csto.ttl">' in page
+
+
+def test_a_description_over_the_embed_limit_is_linked_not_embedded(sources, tmp_path, monkeypatch):
+    from igokg.publish.site import writer
+
+    csto = tmp_path / "small" / "id"
+    monkeypatch.setattr(writer, "EMBED_LIMIT", 2000)  # the CSTO's is larger, Ruritania-sized ones are not
+    render_site(sources, tmp_path / "small")
+    page = (csto / "csto.html").read_text()
+    assert '<script type="application/ld+json">' not in page
+    assert '<link rel="alternate" type="application/ld+json" href="csto.jsonld">' in page
+    assert len((csto / "csto.jsonld").read_bytes()) > 2000
+    small = [p for p in csto.glob("*.jsonld") if len(p.read_bytes()) <= 2000]
+    assert small and '<script type="application/ld+json">' in (csto / f"{small[0].stem}.html").read_text()
+
+
+def test_every_page_has_a_search_box_and_the_search_page_works_offline(site):
+    for page in ("index.html", "entities.html", "id/csto.html", "search.html"):
+        text = (site / page).read_text()
+        assert 'role="search"' in text and 'search.html" method="get"' in text, page
+    search = (site / "search.html").read_text()
+    assert 'src="search-index.js"' in search and 'src="static/search.js"' in search
+    assert (site / "static" / "search.js").is_file()
+    index = (site / "search-index.js").read_text()
+    assert index.startswith("// igokg search index") and '["csto","Collective Security Treaty Organization",["CSTO"' in index
 
 
 # --- pictures ---------------------------------------------------------------------------------

@@ -15,13 +15,15 @@ from igokg.namespaces import (
     IGO,
     compact,
 )
-from igokg.publish.site.entities import _entity_page, _write_data_files
-from igokg.publish.site.graph import _entity_iris, _index, _slug
+from igokg.publish.site.data import DataFiles
+from igokg.publish.site.entities import _entity_page
+from igokg.publish.site.graph import RDFS_LABEL, _entity_iris, _index, _slug
 from igokg.publish.site.links import Links, _memberships, _relations
 from igokg.publish.site.ontology_doc import _ontology_terms
 from igokg.publish.site.pictures import matrix_data, timeline_data
 from igokg.publish.site.queries import _downloads, _queries
-from igokg.release import Written
+from igokg.publish.writers.search import naming_triples, search_entries, search_index_js
+from igokg.release import SEARCH_INDEX_JS, Written
 from igokg.sources import Sources
 
 
@@ -151,14 +153,14 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     _write("matrix.svg", svg_matrix.render(m=matrix, standalone=True))
     inline_matrix = svg_matrix.render(m=matrix, standalone=False)
 
-    # Entity pages and their data.
+    # Entity pages and their data: the page embeds the data as JSON-LD, for static hosts.
     page = env.get_template("site_entity.html")
+    data = DataFiles(g, files)
     for iri in entities:
         ctx = _entity_page(g, deep, iri, rel)
         _write(f"id/{ctx['slug']}.html", page.render(
-            root="../", e=ctx, timeline=inline_timelines.get(iri), timeline_file=(
-                f"../timeline-{_slug(iri)}.svg" if iri in inline_timelines else None), **common))
-        _write_data_files(g, iri, files)
+            root="../", e=ctx, jsonld=_script_json(data.write(iri)), timeline=inline_timelines.get(iri),
+            timeline_file=(f"../timeline-{_slug(iri)}.svg" if iri in inline_timelines else None), **common))
 
     # Index of entities, by class.
     by_class: dict[str, list[str]] = {}
@@ -199,7 +201,31 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     _write("queries.html", env.get_template("site_queries.html").render(
         root="", queries=_queries(sources, out, g, top), **common))
 
-    # Style sheet.
-    css = resources.files("igokg").joinpath("static/site.css").read_bytes()
-    files.write("static/site.css", "text/css", css)
+    # Search without a server: the index as a script, and a page that searches it in the browser.
+    class_names: dict[str, str] = {}
+    for subject, pairs in sorted(g.onto.items(), key=lambda kv: str(kv[0])):
+        for p, o in pairs:
+            if p == RDFS_LABEL and isinstance(subject, ox.NamedNode) and getattr(o, "language", None) == "en":
+                class_names.setdefault(subject.value, o.value)
+    files.write(SEARCH_INDEX_JS, "text/javascript",
+                search_index_js(search_entries(naming_triples(sources), class_names)).encode("utf-8"))
+    _write("search.html", env.get_template("site_search.html").render(root="", **common))
+
+    # Style sheet and script.
+    for name, media in (("site.css", "text/css"), ("search.js", "text/javascript")):
+        files.write(f"static/{name}", media, resources.files("igokg").joinpath(f"static/{name}").read_bytes())
     return files.written
+
+
+#: Larger descriptions are linked from the page, not embedded in it (the COW dataset's, with
+#: its 20,000 attestations, is 3 MB: a page to read should not carry that).
+EMBED_LIMIT = 512 * 1024
+
+
+def _script_json(jsonld: bytes) -> str | None:
+    """JSON-LD to embed in `<script>`: no "<", ">" or "&" left to end the element early (the
+    JSON escapes read the same); None over `EMBED_LIMIT`."""
+    if len(jsonld) > EMBED_LIMIT:
+        return None
+    return jsonld.decode("utf-8").replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
