@@ -335,6 +335,85 @@ def test_memberships_known_only_by_attestation_get_marks_not_bars(site, fixture_
     assert len(mark) == 1 and mark[0].get("data-date") == "2018-06-08" and mark[0].get("data-role") == "observer"
 
 
+def _phases(svg: ET.Element, member: str) -> list[ET.Element]:
+    return [g for g in svg.iter(SVG + "g") if "phase" in g.get("class", "").split() and g.get("data-member") == member]
+
+
+def _edges(phase: ET.Element) -> str:
+    return next(p for p in phase.iter(SVG + "path") if p.get("class") == "edges").get("d")
+
+
+def test_a_membership_known_by_its_phases_is_drawn_phase_by_phase(fixture_site):
+    svg = _svg(fixture_site / "timeline-cis.svg")
+    member, associate = _phases(svg, "graustark")
+    assert (member.get("data-role"), member.get("data-start"), member.get("data-end")) == ("member", "1991", "1992")
+    assert member.get("data-start-kind") == "date" and member.get("data-end-kind") == "date"
+    assert _edges(member).count("v") == 2  # a hard edge at both ends
+    assert not list(member.iter(SVG + "polygon"))
+    # the associate phase: its start is a bound (latestStart 1993), it is open at the data's end
+    assert (associate.get("data-role"), associate.get("data-start"), associate.get("data-end")) == ("associate", "1993", "2014")
+    assert associate.get("data-start-kind") == "bound" and associate.get("data-end-kind") == "open"
+    assert "v" not in _edges(associate)  # no edge drawn at either end
+    assert [r.get("class") for r in associate.iter(SVG + "rect")] == ["lead", "segment"]
+    segment = next(r for r in associate.iter(SVG + "rect") if r.get("class") == "segment")
+    assert segment.get("fill") == "#b9d0ec"  # the associate style
+    ticks = {int(t.get("data-year")): float(t.get("x1")) for t in svg.iter(SVG + "line") if t.get("data-year")}
+    assert float(segment.get("x")) + float(segment.get("width")) == pytest.approx(ticks[2015], abs=0.1)
+    tip = max(float(v.split(",")[0]) for v in next(associate.iter(SVG + "polygon")).get("points").split())
+    assert tip > max(ticks.values())  # an arrow past the axis: through at least 2014, not an end
+    kinds = [e.get("data-kind") for e in svg.iter(SVG + "g") if e.get("class") == "entry"]
+    assert {"role member", "role associate", "lead", "arrow"} <= set(kinds)
+    assert "tail" not in kinds  # no end between bounds is drawn here: no legend entry for it
+
+
+def test_a_states_page_has_a_compact_timeline_of_its_memberships(fixture_site):
+    page = (fixture_site / "id" / "graustark.html").read_text()
+    svg = ET.fromstring(page.split("<figure", 1)[1].split(">", 1)[1].split("<figcaption>", 1)[0])
+    rows = [g.get("data-member") for g in svg.iter(SVG + "g") if g.get("class") == "row"]
+    assert rows == ["cis"]
+    assert [p.get("data-role") for p in _phases(svg, "cis")] == ["member", "associate"]
+
+
+@pytest.fixture(scope="module")
+def full_pictures(full_sources):
+    """Draw one picture of the full graph (articles, COW, the Factbook) without the whole site."""
+    from igokg.publish.site.graph import _entity_iris, _index
+    from igokg.publish.site.links import Links, _memberships, _relations
+    from igokg.publish.site.writer import _environment
+
+    g = _index(full_sources)
+    rel = _relations(g, _memberships(g, Links(g, "../", set(_entity_iris(g)))))
+    template = _environment().get_template("site_timeline.svg")
+    return lambda draw, slug: ET.fromstring(template.render(t=draw(g, ID + slug, rel, ""), standalone=True).encode())
+
+
+def test_ukraine_in_the_cis_is_a_member_then_an_associate_open_at_2014(full_pictures):
+    from igokg.publish.site.pictures import member_timeline_data, timeline_data
+
+    for svg, key in ((full_pictures(timeline_data, "cis"), "ukraine"), (full_pictures(member_timeline_data, "ukraine"), "cis")):
+        phases = [(p.get("data-role"), p.get("data-start"), p.get("data-end"), p.get("data-end-kind")) for p in _phases(svg, key)]
+        assert phases == [("member", "1991", "1992", "date"), ("associate", "1993", "2014", "open")]
+
+
+def test_cow_phases_with_only_start_bounds_are_soft_edged_on_the_full_graph(full_pictures):
+    from igokg.publish.site.pictures import timeline_data
+
+    svg = full_pictures(timeline_data, "gef")  # the Global Environment Facility: many members coded from an unknown year
+    phases = [g for g in svg.iter(SVG + "g") if "phase" in g.get("class", "").split()]
+    assert len(phases) > 150
+    bound = [p for p in phases if p.get("data-start-kind") == "bound"]
+    dated = [p for p in phases if p.get("data-start-kind") == "date"]
+    assert len(bound) > 100 and dated
+    for p in phases:
+        rects = [r.get("class") for r in p.iter(SVG + "rect")]
+        hard_end = p.get("data-end-kind") == "date"
+        if p in bound:  # faded in, no edge at the start
+            assert rects[0] == "lead" and _edges(p).count("v") == int(hard_end)
+        else:
+            assert "lead" not in rects and _edges(p).count("v") == 1 + int(hard_end)
+    assert all(p.get("data-end") != "2014" or p.get("data-end-kind") == "open" for p in phases)
+
+
 def test_matrix_marks_serbia_as_csto_observer(site):
     svg = _svg(site / "matrix.svg")
     cells = {(g.get("data-state"), g.get("data-org")): g.get("data-role")

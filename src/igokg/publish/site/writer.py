@@ -20,7 +20,7 @@ from igokg.publish.site.entities import _entity_page
 from igokg.publish.site.graph import RDFS_LABEL, _entity_iris, _index, _slug
 from igokg.publish.site.links import Links, _memberships, _relations
 from igokg.publish.site.ontology_doc import _ontology_terms
-from igokg.publish.site.pictures import matrix_data, timeline_data
+from igokg.publish.site.pictures import matrix_data, member_timeline_data, timeline_data
 from igokg.publish.site.queries import _downloads, _queries
 from igokg.publish.writers.search import naming_triples, search_entries, search_index_js
 from igokg.release import SEARCH_INDEX_JS, Written
@@ -158,8 +158,11 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     data = DataFiles(g, files)
     for iri in entities:
         ctx = _entity_page(g, deep, iri, rel)
+        timeline = inline_timelines.get(iri)
+        if timeline is None and iri in rel.by_member and IGO + "State" in g.types(iri):
+            timeline = svg_timeline.render(t=member_timeline_data(g, iri, rel, "../"), standalone=False)
         _write(f"id/{ctx['slug']}.html", page.render(
-            root="../", e=ctx, jsonld=_script_json(data.write(iri)), timeline=inline_timelines.get(iri),
+            root="../", e=ctx, jsonld=_script_json(data.write(iri)), timeline=timeline,
             timeline_file=(f"../timeline-{_slug(iri)}.svg" if iri in inline_timelines else None), **common))
 
     # Index of entities, by class.
