@@ -130,6 +130,12 @@ id:membership-cis-graustark-phase-1991 a igo:MembershipPhase ; igo:status igo:Me
     igo:startDate "1991"^^xsd:gYear ; igo:endDate "1992"^^xsd:gYear ; igo:attestation id:att-graustark-cow .
 id:membership-cis-graustark-phase-1993 a igo:MembershipPhase ; igo:status igo:AssociateMember ;
     igo:latestStart "1993"^^xsd:gYear ; igo:earliestEnd "2014"^^xsd:gYear ; igo:attestation id:att-graustark-cow .
+# Two sources that disagree on the founding of the CIS, one claim preferred by a rule.
+id:founding-cis-fixture-a a igo:Founding ; igo:founded id:cis ; igo:date "1991-12-08"^^xsd:date ;
+    igo:rank igo:PreferredRank ; igo:rankReason igo:IndependentSourcesAgree ;
+    igo:attestation [ a igo:Attestation ; igo:source id:source-000-xinhua ; igo:quote "founded on 8 December 1991" ] .
+id:founding-cis-fixture-b a igo:Founding ; igo:founded id:cis ; igo:date "1993"^^xsd:gYear ;
+    igo:attestation [ a igo:Attestation ; igo:source id:source-003-saenko ; igo:quote "founded in 1993" ] .
 id:att-graustark-cow a igo:Attestation ; igo:source id:cow-igo-v3 ; igo:locator [ a igo:RecordLocator ;
     igo:table "igo_year_format3" ; igo:row "ioname=CIS" ; igo:column "graustark" ; igo:cellValue "1" ] .
 """
@@ -149,6 +155,7 @@ def fixture_site(tmp_path_factory) -> Path:
     (root / "sparql" / "cq99-federated.rq").write_text(
         "# Wikidata labels of the members (federated)\n# needs the internet\n"
         "SELECT ?x WHERE { SERVICE <https://query.wikidata.org/sparql> { ?x ?p ?o } }\n", encoding="utf-8")
+    shutil.copy(ROOT / "sparql" / "conflicts.rq", root / "sparql" / "conflicts.rq")
     (root / "sparql" / "cq50-many-rows.rq").write_text(
         "# Every label\nSELECT ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }\n", encoding="utf-8")
     out = root / "dist"
@@ -412,6 +419,68 @@ def test_cow_phases_with_only_start_bounds_are_soft_edged_on_the_full_graph(full
         else:
             assert "lead" not in rects and _edges(p).count("v") == 1 + int(hard_end)
     assert all(p.get("data-end") != "2014" or p.get("data-end-kind") == "open" for p in phases)
+
+
+# --- conflicts -----------------------------------------------------------------------------------
+
+
+def test_conflicts_page_shows_both_claims_their_sources_and_the_rule(fixture_site):
+    page = parse_html(fixture_site / "conflicts.html")
+    section = next(page.iter("section", id="founding-cis-fixture-a--founding-cis-fixture-b"))
+    assert section.attrs["data-kind"] == "founding date"
+    rows = {r.attrs["data-side"]: r for r in section.iter("tr", class_="claim")}
+    a, b = rows["A"], rows["B"]
+    assert "preferred" in a.attrs["class"].split() and "preferred" not in b.attrs["class"].split()
+    assert "1991-12-08" in a.text() and "1993" in b.text()
+    assert any(x.attrs.get("href") == "id/source-000-xinhua.html" for x in a.iter("a"))
+    assert any(x.attrs.get("href") == "id/source-003-saenko.html" for x in b.iter("a"))
+    rule = next(section.iter("p", class_="rule"))
+    assert any(x.attrs.get("href") == "ontology.html#IndependentSourcesAgree" for x in rule.iter("a"))
+    assert "more independent sources" in rule.text()  # the rule's definition, from the ontology
+
+
+def test_conflict_axis_draws_each_claim_at_its_precision(fixture_site):
+    page = (fixture_site / "conflicts.html").read_text()
+    block = page.split('id="founding-cis-fixture-a--founding-cis-fixture-b"', 1)[1].split("</section>", 1)[0]
+    svg = ET.fromstring(block[block.index("<svg"):block.index("</svg>") + 6])
+    claims = {g.get("data-side"): g for g in svg.iter(SVG + "g")}
+    assert claims["A"].get("data-precision") == "day" and list(claims["A"].iter(SVG + "circle"))
+    assert claims["B"].get("data-precision") == "year"
+    year = next(claims["B"].iter(SVG + "rect"))
+    ticks = {int(t.get("data-year")): float(t.get("x1")) for t in svg.iter(SVG + "line") if t.get("data-year")}
+    per_year = (ticks[max(ticks)] - ticks[min(ticks)]) / (max(ticks) - min(ticks))
+    assert float(year.get("width")) == pytest.approx(per_year, abs=0.2)  # the whole of 1993
+    assert next(claims["A"].iter(SVG + "circle")).get("fill") != next(claims["B"].iter(SVG + "rect")).get("fill")
+
+
+def test_conflicts_are_linked_from_the_index_and_every_entity_involved(fixture_site):
+    index = parse_html(fixture_site / "index.html")
+    assert any(a.attrs.get("href") == "conflicts.html" for a in index.iter("a"))
+    for slug in ("cis", "founding-cis-fixture-a", "founding-cis-fixture-b"):
+        page = parse_html(fixture_site / "id" / f"{slug}.html")
+        assert any(a.attrs.get("href") == "../conflicts.html#founding-cis-fixture-a--founding-cis-fixture-b"
+                   for a in page.iter("a")), slug
+    assert not any("conflicts.html#" in a.attrs.get("href", "") for a in parse_html(fixture_site / "id" / "csto.html").iter("a"))
+
+
+def test_conflicts_page_of_the_full_graph_names_the_factbook_preferred_for_the_csto(full_sources, tmp_path):
+    from igokg.publish.site.conflicts import conflicts_data
+    from igokg.publish.site.graph import _entity_iris, _index
+    from igokg.publish.site.links import Links
+    from igokg.publish.site.writer import _environment
+
+    g = _index(full_sources)
+    conflicts, involved = conflicts_data(g, Links(g, "", set(_entity_iris(g))), full_sources)
+    csto = next(c for c in conflicts if c["id"] == "founding-csto--founding-csto-factbook")
+    assert [(c["value"], c["preferred"]) for c in csto["claims"]] == [("1992", False), ("2002-10-07", True)]
+    assert csto["rule"]["iri"] == IGO + "ReferenceWorkOverNews"
+    india = next(c for c in conflicts if c["subject"]["iri"] == ID + "membership-sco-india")
+    assert [(r["how"], r["date"]) for r in india["axis"]["rows"]] == [("at", "2018-02-01"), ("since", "2017")]
+    assert {ID + "india", ID + "sco", ID + "membership-sco-india"} <= set(involved)
+    html = _environment().get_template("site_conflicts.html").render(
+        root="", conflicts=conflicts, files=[], version="x", issued="", base_iri="")
+    (tmp_path / "conflicts.html").write_text(html, encoding="utf-8")
+    assert len(list(parse_html(tmp_path / "conflicts.html").iter("section", class_="conflict"))) == len(conflicts) >= 6
 
 
 def test_matrix_marks_serbia_as_csto_observer(site):

@@ -15,6 +15,7 @@ from igokg.namespaces import (
     IGO,
     compact,
 )
+from igokg.publish.site.conflicts import conflicts_data
 from igokg.publish.site.data import DataFiles
 from igokg.publish.site.entities import _entity_page
 from igokg.publish.site.graph import RDFS_LABEL, _entity_iris, _index, _slug
@@ -153,6 +154,12 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     _write("matrix.svg", svg_matrix.render(m=matrix, standalone=True))
     inline_matrix = svg_matrix.render(m=matrix, standalone=False)
 
+    # Where the sources disagree: a page, linked from the landing page and each entity involved.
+    conflicts, involved = conflicts_data(g, top, sources)
+    _write("conflicts.html", env.get_template("site_conflicts.html").render(
+        root="", conflicts=conflicts, files=[f for f in ("conflicts.csv", "conflicts.json", "queries/conflicts.rq") if (out / f).is_file()],
+        **common))
+
     # Entity pages and their data: the page embeds the data as JSON-LD, for static hosts.
     page = env.get_template("site_entity.html")
     data = DataFiles(g, files)
@@ -162,7 +169,7 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
         if timeline is None and iri in rel.by_member and IGO + "State" in g.types(iri):
             timeline = svg_timeline.render(t=member_timeline_data(g, iri, rel, "../"), standalone=False)
         _write(f"id/{ctx['slug']}.html", page.render(
-            root="../", e=ctx, jsonld=_script_json(data.write(iri)), timeline=timeline,
+            root="../", e=ctx, jsonld=_script_json(data.write(iri)), timeline=timeline, conflicts=involved.get(iri, []),
             timeline_file=(f"../timeline-{_slug(iri)}.svg" if iri in inline_timelines else None), **common))
 
     # Index of entities, by class.
@@ -192,7 +199,7 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     _write("index.html", env.get_template("site_index.html").render(
         root="", triples=g.triples, entity_count=len(entities), classes=classes,
         memberships=len(memberships), sources_count=sources_count, orgs=org_rows, other_orgs=other_orgs,
-        downloads=downloads, matrix=inline_matrix, year=year, **common))
+        downloads=downloads, matrix=inline_matrix, year=year, conflicts=conflicts, **common))
 
     # Ontology documentation.
     header, sections = _ontology_terms(g, top)
