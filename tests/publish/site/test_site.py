@@ -422,6 +422,28 @@ def test_cow_phases_with_only_start_bounds_are_soft_edged_on_the_full_graph(full
     assert all(p.get("data-end") != "2014" or p.get("data-end-kind") == "open" for p in phases)
 
 
+def test_the_landing_page_of_the_full_graph_draws_the_articles_matrix_and_links_the_full_one(full_sources):
+    from igokg.publish.site.graph import _entity_iris, _index
+    from igokg.publish.site.links import Links, _memberships, _relations
+    from igokg.publish.site.pictures import matrix_data
+    from igokg.publish.site.writer import _environment, _index_matrix
+
+    g = _index(full_sources)
+    rel = _relations(g, _memberships(g, Links(g, "../", set(_entity_iris(g)))))
+    part, scope = _index_matrix(g, rel)
+    assert scope["all_orgs"] > 500 and scope["orgs"] == len(part.by_org) < 20
+    assert {ID + o for o in ("csto", "sco", "cis")} <= set(part.by_org)
+    svg = _environment().get_template("site_matrix.svg").render(m=matrix_data(g, part, ""), standalone=False)
+    assert len(svg) < 100_000
+    cells = {(c.get("data-state"), c.get("data-org")): c.get("data-role")
+             for c in ET.fromstring(svg).iter(SVG + "g") if "cell" in c.get("class", "").split()}
+    assert cells[("serbia", "csto")] == "observer"
+
+
+def test_the_landing_page_of_a_small_graph_draws_the_whole_matrix(site):
+    assert (site / "index.html").read_text().count('class="cell') == (site / "matrix.svg").read_text().count('class="cell')
+
+
 # --- conflicts -----------------------------------------------------------------------------------
 
 

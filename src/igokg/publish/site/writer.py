@@ -22,7 +22,7 @@ from igokg.publish.site.conflicts import conflicts_data
 from igokg.publish.site.data import DataFiles
 from igokg.publish.site.entities import _entity_page
 from igokg.publish.site.graph import RDFS_LABEL, _entity_iris, _index, _slug
-from igokg.publish.site.links import Links, _memberships, _relations
+from igokg.publish.site.links import Links, Relations, _memberships, _relations
 from igokg.publish.site.ontology_doc import _ontology_terms
 from igokg.publish.site.pictures import matrix_data, member_timeline_data, timeline_data
 from igokg.publish.site.queries import _downloads, _queries
@@ -210,7 +210,8 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
         inline_timelines[org] = svg_timeline.render(t=timeline_data(g, org, rel, "../"), standalone=False)
     matrix = matrix_data(g, rel, "")
     _write("matrix.svg", svg_matrix.render(m=matrix, standalone=True))
-    inline_matrix = svg_matrix.render(m=matrix, standalone=False)
+    index_rel, matrix_scope = _index_matrix(g, rel)
+    inline_matrix = svg_matrix.render(m=matrix if index_rel is rel else matrix_data(g, index_rel, ""), standalone=False)
 
     # Where the sources disagree: a page, linked from the landing page and each entity involved.
     conflicts, involved = conflicts_data(g, top, sources)
@@ -254,7 +255,7 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     _write("index.html", env.get_template("site_index.html").render(
         root="", triples=g.triples, entity_count=len(entities), classes=classes,
         memberships=len(memberships), sources_count=sources_count, orgs=org_rows, other_orgs=other_orgs,
-        downloads=downloads, matrix=inline_matrix, year=year, conflicts=conflicts, **common))
+        downloads=downloads, matrix=inline_matrix, matrix_scope=matrix_scope, year=year, conflicts=conflicts, **common))
 
     # Ontology documentation.
     header, sections = _ontology_terms(g, top)
@@ -280,6 +281,20 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     for name, media in (("site.css", "text/css"), ("search.js", "text/javascript")):
         files.write(f"static/{name}", media, resources.files("igokg").joinpath(f"static/{name}").read_bytes())
     return files.written
+
+
+#: Above this many organizations the landing page draws the articles' part of the matrix only
+#: (the full one, 224 states x 534 organizations on the full graph, is 4 MB: matrix.svg).
+INDEX_MATRIX_ORGS = 40
+
+
+def _index_matrix(g, rel: Relations) -> tuple[Relations, dict | None]:
+    """The memberships the landing page's matrix draws, and what it leaves out (None: all)."""
+    if len(rel.by_org) <= INDEX_MATRIX_ORGS:
+        return rel, None
+    stated = [m for m in rel.memberships if g.iris(m.iri, IGO + "role")]  # the articles': a role, not phases
+    part = _relations(g, stated)
+    return part, {"orgs": len(part.by_org), "all_orgs": len(rel.by_org), "all_states": len(rel.by_member)}
 
 
 #: Larger descriptions are linked from the page, not embedded in it (the COW dataset's, with
