@@ -24,12 +24,20 @@ def test_every_cell_of_the_table_is_counted_by_kind():
     assert kinds(agreement) == {
         (1, 1, "phase"): 16, (2, 2, "phase"): 2, (3, 3, "phase"): 2,
         (0, 0, "after-phase"): 7,  # the 0s after an end, as COW has them
-        (-9, -9, "none"): 4, (-1, -9, "none"): 5,  # COW's NA (-1 here) beside -9 agrees
-        (0, -9, "none"): 3,  # COW's 0 before a state's first phase: the graph states none
+        (-9, -9, "outside"): 4, (-1, -9, "outside"): 5,  # COW's NA (-1 here) beside -9 agrees
+        (0, -9, "outside"): 3,  # COW's 0 before a state's first phase: the graph states none
         (-9, 0, "after-phase"): 1,  # dravia 2008: the 0 after an end runs across COW's -9
     }
     assert (agreement.total, agreement.agreeing, agreement.differing) == (40, 36, 4)
     assert agreement.coded() == (30, 27)
+
+
+def test_a_state_without_any_membership_in_the_igo_is_told_apart():
+    t, store = cow_fixture()
+    t.igo["elbonia"] = 0.0  # a column of 0s: COW's coding of a state never in the IGO
+    t.state_columns.append("elbonia")
+    agreement = compare_with_cow(compute_panels(store, 2005, 2016), t, store)
+    assert kinds(agreement)[0, -9, "none"] == 10
 
 
 def test_a_panel_span_shorter_than_cow_compares_its_own_years_only():
@@ -47,13 +55,16 @@ def full_agreement(full_sources):
 def test_the_full_graph_agrees_with_every_status_cow_codes_and_differs_on_zeros_it_does_not_state(full_agreement):
     _, agreement = full_agreement
     assert kinds(agreement) == {
-        (-1, -9, "none"): 1_294_458,
+        (-1, -9, "none"): 1_100_756, (-1, -9, "outside"): 193_702,
         (1, 1, "phase"): 536_320,
-        (-9, -9, "none"): 190_058,
+        (-9, -9, "none"): 167_380, (-9, -9, "outside"): 22_678,
         (0, 0, "after-phase"): 21_814,
         (3, 3, "phase"): 2_387,
         (2, 2, "phase"): 1_095,
-        (0, -9, "none"): 2_148_871,
+        # COW's 0 for every state in the system outside the IGO: the graph records no absence
+        (0, -9, "none"): 2_019_753,
+        # a state with a membership in the IGO, in a year no phase of it reaches
+        (0, -9, "outside"): 129_118,
         (-9, 0, "after-phase"): 692,
     }
     assert (agreement.total, agreement.agreeing, agreement.differing) == (4_195_695, 2_046_132, 2_149_563)
@@ -66,7 +77,7 @@ def test_the_agreement_is_written_with_valid_csvw_metadata(full_agreement, tmp_p
     table = tmp_path / "panels" / AGREEMENT_FILE
     assert table in paths
     rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
-    assert rows[0] == {"cow_code": "NA", "panel_code": "-9", "panel_basis": "none", "cells": "1294458",
-                       "share": "0.308521", "agree": "true",
+    assert rows[0] == {"cow_code": "NA", "panel_code": "-9", "panel_basis": "none", "cells": "1100756",
+                       "share": "0.262354", "agree": "true",
                        "reason": "the state is not in the system (COW's NA); the panels have no code for it"}
     assert validate_csvw(table.with_name(AGREEMENT_FILE + "-metadata.json")) == []

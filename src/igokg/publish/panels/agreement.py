@@ -6,7 +6,8 @@ COW names of its entities (igo:cowIoname on IGOs; igo:cowColumn, igo:cowFirstYea
 igo:cowLastYear on states, so a year of a split column goes to its polity). Output: an
 `Agreement`: every cell of igo_year_format3 (a row per IGO and year, a column per state) set
 beside the panel's cell, counted by kind — COW's code, the panel's code, and which claim gave
-the panel's code (a phase, the 0 after a phase, an article's role, none) — with the reason of
+the panel's code (a phase, the 0 after a phase, an article's role; or none: "outside" when the
+state has a membership in the IGO whose claims do not reach the year) — with the reason of
 each kind of difference. Written as `panels/cow_agreement.csv` with its CSVW metadata.
 
 Agreement: the same code; COW's NA (the state is not in the system) beside the panel's -9
@@ -32,7 +33,9 @@ from igokg.publish.panels.tables import Panels
 __all__ = ["Agreement", "AgreementRow", "compare_with_cow", "cow_agreement", "AGREEMENT_HEADER"]
 
 NA = -1  # COW's NA (not in the system) in the comparison
-_ORIGINS = ("none", ORIGIN_PHASE, ORIGIN_AFTER, ORIGIN_ROLE)
+# "none": the graph has no membership of the state in the IGO; "outside": it has one, and the
+# year lies outside what it claims.
+_ORIGINS = ("none", ORIGIN_PHASE, ORIGIN_AFTER, ORIGIN_ROLE, "outside")
 AGREEMENT_HEADER = ["cow_code", "panel_code", "panel_basis", "cells", "share", "agree", "reason"]
 
 
@@ -47,9 +50,12 @@ def _reason(cow: int, panel: int, origin: str) -> str:
     if cow == NA and panel == MISSING:
         return "the state is not in the system (COW's NA); the panels have no code for it"
     if panel == MISSING:
+        if cow == 0 and origin == "none":
+            return ("COW codes 0 every state in the system that is not in the IGO; the graph records memberships, "
+                    "not their absence: a state never in the IGO has no membership to read a 0 from")
         if cow == 0:
-            return ("the graph states no non-membership here: a 0 before a state's first phase, after an end the "
-                    "source only bounds, or after the state re-entered the system")
+            return ("the state has a membership in the IGO, but no phase says it was out that year: a 0 before its "
+                    "first phase, or after an end the source only bounds")
         return "a cell only a bound covers (-9 or missing rows around it), or a deprecated claim"
     if origin == ORIGIN_AFTER:
         if cow == MISSING:
@@ -129,7 +135,7 @@ def compare_with_cow(panels: Panels, tables, store: ox.Store) -> Agreement:
     for a, b in zip(starts[:-1], starts[1:]):
         bounds[names[a]] = (a, b)
     column_at = {c: n for n, c in enumerate(tables.state_columns)}
-    for (i, s), runs in panels.codes.items():
+    for (i, s), runs in panels.pairs():
         ioname = igo_names.get(panels.igos[i].iri)
         state = state_cols.get(panels.states[s].iri)
         if ioname not in bounds or state is None or state[0] not in column_at:
@@ -138,6 +144,8 @@ def compare_with_cow(panels: Panels, tables, store: ox.Store) -> Agreement:
         col = column_at[column]
         a0, b0 = bounds[ioname]
         ys = years[a0:b0]
+        r0, r1 = a0 + np.searchsorted(ys, first, "left"), a0 + np.searchsorted(ys, last, "right")
+        origin[r0:r1, col] = _ORIGINS.index("outside")  # the pair has a membership; its runs overwrite
         for a, b, c, o in runs:
             lo, hi = max(a, first), min(b, last)
             if lo > hi:

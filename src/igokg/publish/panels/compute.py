@@ -202,5 +202,5 @@ def compute_panels(store: ox.Store, year_from: int | None = None, year_to: int |
         runs = resolve(spans, lo, hi)
         if runs:
             codes[pair] = runs
-    return Panels(years, igos, states, horizon, {p: by_pair[p] for p in codes}, codes,
+    return Panels(years, igos, states, horizon, dict(by_pair), codes,
                   {p: phase_spans_of[p] for p in codes if p in phase_spans_of})

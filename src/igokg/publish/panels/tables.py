@@ -44,7 +44,7 @@ class Panels:
     igos: tuple[Entity, ...]  # sorted by slug: a column's index is its place here
     states: tuple[Entity, ...]
     horizon: int | None  # the latest year of any membership evidence in the graph
-    # (IGO index, state index) -> the memberships of that state in that IGO, and the codes
+    # (IGO index, state index) -> the memberships of that state in that IGO (every pair that has one), and the codes
     # they give as runs (first year, last year, code, origin), sorted; -9 years left out.
     # Runs, not years: COW's memberships code 2.7 million cells in some 40,000 runs.
     memberships: dict[tuple[int, int], list[_Membership]] = field(repr=False)
@@ -78,6 +78,12 @@ class Panels:
         """(IGO slug, state slug, year) -> code, every coded cell (for small panels and tests)."""
         return {(self.igos[i].slug, self.states[s].slug, y): c
                 for (i, s), runs in sorted(self.codes.items()) for a, b, c, _ in runs for y in range(a, b + 1)}
+
+    def pairs(self) -> Iterator[tuple[tuple[int, int], list[tuple[int, int, int, str]]]]:
+        """Every (IGO, state) pair with a membership, and its runs (none: its claims fall outside
+        the span, or it codes nothing)."""
+        for pair in sorted(self.memberships.keys() | self.codes.keys()):
+            yield pair, self.codes.get(pair, [])
 
     @property
     def coded_cells(self) -> int:

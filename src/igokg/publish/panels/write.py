@@ -230,8 +230,9 @@ def _agreement_metadata(panels: Panels, agreement: Agreement) -> dict:
         _code_column("panel_code", "The panel's cell for the same IGO, state (the polity of that year) and year.",
                      Entity("code", _DATASET)),
         _column("panel_basis", "Which claim gave the panel's code: phase (a year inside a phase), after-phase (0 after "
-                "a phase's end date), role (an article's membership), none (no claim: -9).",
-                {"base": "string", "format": "^(phase|after-phase|role|none)$"}, required=True),
+                "a phase's end date), role (an article's membership); with -9, none (the graph has no membership of the state "
+                "in the IGO) or outside (it has one, whose claims do not reach the year).",
+                {"base": "string", "format": "^(phase|after-phase|role|none|outside)$"}, required=True),
         _column("cells", "How many cells of igo_year_format3 are of this kind.", {"base": "integer", "minimum": 1},
                 required=True),
         _column("share", "cells / all cells of igo_year_format3.", {"base": "decimal", "minimum": 0, "maximum": 1},
