@@ -4,6 +4,7 @@ rdflib -> pySHACL -> rdflib pipeline; then the full default build.
     python benchmarks/build.py --sizes 100000,1000000 --without-naive
     python benchmarks/build.py --triples 1000000 --like-real --without-naive
     python benchmarks/build.py --sizes 10000,100000,1000000 --naive-timeout 1800
+    IGOKG_SOURCE_MIRROR=../shared/datasets/igo-membership/raw python benchmarks/build.py --real
 
 For each size it makes a project (benchmarks/generate.py, or with --like-real copies of the
 project's real data, benchmarks/replicate.py; cached under benchmarks/out/), then runs, each in
@@ -36,6 +37,12 @@ ends with the ratios at the largest size run: the naive total over igokg's (wall
 pySHACL timed out), then `ratio igokg/floor: X`, CPU seconds of igokg's validate+build over
 the floor's.
 
+--real measures the project's own data instead: the five articles, COW IGO v3 and the World
+Factbook appendix (seeds/datasets.ttl; the files from IGOKG_SOURCE_MIRROR or the fetch cache),
+validated and built as `igokg build` does. Its floor loads the published facts (the release's
+N-Triples, decompressed beforehand) and the ontology, and writes the three dumps: igokg's extra
+work over it is reading the dataset's R files, the import, the checks and the writers.
+
 Both SHACL engines' results are compared when the naive pipeline runs (focus node, path,
 value, constraint component, severity; blank nodes, which igokg names at load, compared as
 blank): they must agree.
@@ -62,8 +69,8 @@ OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "src"))
 
-import generate  # noqa: E402
-import replicate  # noqa: E402
+import generate
+import replicate
 
 ID = "https://w3id.org/igokg/id/"
 
@@ -130,7 +137,7 @@ def child_naive_validate(root: Path, rec: Recorder) -> None:
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     keys = []
     for r in report.objects(None, sh.result):
-        get = lambda p: report.value(r, p)  # noqa: E731
+        get = lambda p: report.value(r, p)
         path_nt = report_path(report, get(sh.resultPath))  # a SHACL path in Turtle, as igokg reports it
         value = get(sh.value)
         keys.append([_key_term(from_rdflib(get(sh.focusNode)).nt), path_nt,
@@ -159,14 +166,25 @@ def child_naive_serialize(root: Path, rec: Recorder, jsonld: bool) -> None:
         rec.stage("serialize JSON-LD")
 
 
-def child_floor(root: Path, rec: Recorder) -> None:
+def child_floor(root: Path, rec: Recorder, facts: Path | None = None) -> None:
+    """`facts`: N-Triples (gzip) of the facts, loaded with the ontology instead of the Turtle files
+    (the real data, most of which comes from a dataset's R files, not Turtle)."""
+    import gzip
+
     import pyoxigraph as ox
 
     from igokg.namespaces import PREFIXES
 
     store = ox.Store()
-    for path in _turtle_files(root):
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    if facts is not None:
+        text = gzip.decompress(facts.read_bytes())
+        rec.skip()
+        store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
+        for path in sorted((root / "ontology").glob("*.ttl")):
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    else:
+        for path in _turtle_files(root):
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
     rec.data["notes"]["triples"] = len(store)
     rec.stage("load")
     out = root / "floor-out"
@@ -183,7 +201,11 @@ def child_floor(root: Path, rec: Recorder) -> None:
 def _project(root: Path):
     from igokg.project import Project
 
-    return Project.discover(root, env={"SOURCE_DATE_EPOCH": "1700000000", "CI": "1"}, interactive=False)
+    # The real data's articles run to 2024: its release is dated after them, as the tests date it.
+    env = {"SOURCE_DATE_EPOCH": "1763856000" if root.name == "real" else "1700000000", "CI": "1"}
+    if os.environ.get("IGOKG_SOURCE_MIRROR"):  # the real data's pinned files (--real); generated projects pin none
+        env["IGOKG_SOURCE_MIRROR"] = os.environ["IGOKG_SOURCE_MIRROR"]
+    return Project.discover(root, env=env, interactive=False)
 
 
 def child_igokg_validate(root: Path, rec: Recorder) -> None:
@@ -236,7 +258,7 @@ def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: 
     rec.stage("build")
 
 
-CHILDREN = ("floor", "naive-validate", "naive-serialize", "igokg-validate", "igokg-build", "igokg-full")
+CHILDREN = ("floor", "floor-facts", "naive-validate", "naive-serialize", "igokg-validate", "igokg-build", "igokg-full")
 
 
 def child_main(args: argparse.Namespace) -> int:
@@ -255,6 +277,8 @@ def child_main(args: argparse.Namespace) -> int:
         child_igokg_build(root, rec, Path(args.profile_out) if args.profile_out else None, [], out="dist-full")
     elif args.child == "floor":
         child_floor(root, rec)
+    elif args.child == "floor-facts":
+        child_floor(root, rec, facts=root / "dist-full" / "igokg.nt.gz")
     return 0
 
 
@@ -502,6 +526,54 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
     return out
 
 
+def real_project() -> Path:
+    """benchmarks/out/real: a copy of the repository's project folders (the children write their
+    releases and results beside it, not into the repository; copied, not linked, since the
+    project's checks refuse a source file that resolves outside the project)."""
+    root = OUT / "real"
+    for name in ("ontology", "shapes", "data", "seeds", "sparql"):
+        shutil.rmtree(root / name, ignore_errors=True)
+        shutil.copytree(REPO / name, root / name)
+    if (REPO / ".cache" / "sources").is_dir():  # fetched files, when there is no mirror
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        shutil.copytree(REPO / ".cache" / "sources", root / ".cache" / "sources")
+    return root
+
+
+def bench_real(args: argparse.Namespace) -> dict:
+    """The real-data row: the project's articles, COW IGO v3 and the Factbook."""
+    sys.path.insert(0, str(REPO / "src"))
+    from igokg.errors import MissingSource
+    from igokg.sources.datasets import plan_pinned
+
+    root = real_project()
+    project = _project(root)
+    from igokg.sources.pinned import locate_files
+
+    try:
+        for source in plan_pinned(project).used:
+            locate_files(project, source)
+    except MissingSource as e:
+        raise SystemExit(f"--real needs the pinned files: {e}") from None
+    print("\n== real data: the five articles, COW IGO v3 and the World Factbook appendix ==", flush=True)
+    res = {"igokg-validate": _run("igokg-validate", root, args, 0)}
+    res["igokg-build"] = _run("igokg-build", root, args, 0, args.igokg_timeout, ["--without", args.without])
+    res["igokg-full"] = _run("igokg-full", root, args, 0, args.igokg_timeout)
+    res["floor"] = _run("floor-facts", root, args, 0)
+    fl, iv, ib, full = res["floor"], res["igokg-validate"], res["igokg-build"], res["igokg-full"]
+    n = full["notes"].get("release_triples", 0)
+    print(f"  {n} fact triples, {full['notes'].get('files')} files in the full release")
+    print(f"  {'(one run)':42} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}")
+    for label, d in (("floor: load facts + three dumps", fl), ("igokg validate (load, import, checks)", iv),
+                     ("igokg build (dumps, VoID, checksums)", ib), ("igokg build, full (site, panels, queries)", full)):
+        print(f"  {label:42} {d['wall']:>8.1f} {_cpu(d):>8.1f} {d['peak_mib']:>9.0f}")
+    print_phases("full build", full["notes"].get("phases", []))
+    out = {"n": n, "igokg_cpu": _cpu(ib), "floor_cpu": _cpu(fl), "full_cpu": _cpu(full)}
+    print(f"real data: ratio igokg/floor (CPU, compared build): {out['igokg_cpu'] / out['floor_cpu']:.2f}; "
+          f"full build {out['full_cpu']:.1f} s CPU, {full['wall']:.1f} s wall, {full['peak_mib']:.0f} MiB")
+    return out
+
+
 def planted_check(k: int, args: argparse.Namespace) -> None:
     """At 10k triples with k planted violations: both pipelines must report exactly them."""
     root, count = project_for(10000, violations=k)
@@ -517,6 +589,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", help="comma-separated sizes, e.g. 10000,100000,1000000 (overrides --triples)")
     ap.add_argument("--like-real", action="store_true",
                     help="replicate the project's real data (benchmarks/replicate.py) instead of generating data")
+    ap.add_argument("--real", action="store_true",
+                    help="the project's own data with COW IGO v3 and the Factbook (needs IGOKG_SOURCE_MIRROR or igokg fetch)")
     ap.add_argument("--without-naive", action="store_true", help="skip the naive pipeline (it takes most of an hour at 1M)")
     ap.add_argument("--without-full", action="store_true", help="skip the full default build (site, panels, queries)")
     ap.add_argument("--naive-timeout", type=float, default=3600, help="seconds before pySHACL is stopped (default 3600)")
@@ -542,6 +616,9 @@ def main(argv: list[str] | None = None) -> int:
     args.sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.triples]
     OUT.mkdir(exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    if args.real:
+        bench_real(args)
+        return 0
     if args.planted and not args.without_naive:
         planted_check(args.planted, args)
     results = [bench_size(n, args) for n in args.sizes]

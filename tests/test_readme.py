@@ -9,6 +9,8 @@ import sys
 
 from conftest import ROOT
 
+README = ROOT / "README.md"
+
 
 def _quick_start_blocks() -> list[str]:
     text = (ROOT / "README.md").read_text()
@@ -48,3 +50,25 @@ def test_readme_links_point_at_files_that_exist():
     text = (ROOT / "README.md").read_text()
     for target in re.findall(r"\]\(((?:docs/)[^)#]+)", text):
         assert (ROOT / target).is_file(), target
+
+
+_COW_COUNTS = """PREFIX igo: <https://w3id.org/igokg/ontology#>
+PREFIX id: <https://w3id.org/igokg/id/>
+SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  { ?x igo:cowIoname ?name BIND("IGOs" AS ?what) }
+  UNION { ?x a igo:State BIND("states" AS ?what) }
+  UNION { ?x igo:phase/igo:attestation/igo:source id:cow-igo-v3 BIND("memberships" AS ?what) }
+  UNION { ?x igo:attestation/igo:source id:cow-igo-v3 ; a igo:MembershipPhase BIND("status phases" AS ?what) }
+  UNION { ?x igo:attestation/igo:source id:cow-igo-v3 ; igo:status ?s
+          BIND(CONCAT(STRAFTER(STR(?s), "#"), " phases") AS ?what) }
+} GROUP BY ?what"""
+
+
+def test_the_readmes_dataset_figures_are_counted_in_the_full_graph(full_sources):
+    got = {s["what"].value: int(s["n"].value) for s in full_sources.store.query(_COW_COUNTS, use_default_graph_as_union=True)}
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    said = (f"{got['IGOs']:,} IGOs, {got['states']:,} states, {got['memberships']:,} memberships with "
+            f"{got['status phases']:,} status phases: {got['Member phases']:,} full member, "
+            f"{got['AssociateMember phases']:,} associate member and {got['Observer phases']:,} observer")
+    assert said in text
+    assert got["Member phases"] + got["AssociateMember phases"] + got["Observer phases"] == got["status phases"]

@@ -345,12 +345,30 @@ def cmd_export_panels(args: argparse.Namespace) -> int:
     return 0
 
 
+# A panel's years: the sources' years with room on either side. Every cell outside the sources'
+# years is -9, and the tables are written row by row, so a span of thousands of years would fill
+# a disk with -9s; a year outside this range is refused before anything is loaded.
+PANEL_YEARS = (1700, 2100)
+
+
+def _panel_year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+    lo, hi = PANEL_YEARS
+    if not lo <= year <= hi:
+        raise argparse.ArgumentTypeError(f"{year} is outside {lo}-{hi} (the panels' years; every cell "
+                                         "outside the sources' years would be -9)")
+    return year
+
+
 def register_export_panels(sub: argparse._SubParsersAction) -> None:
     p = _export_subparsers(sub).add_parser(
         "panels", help="membership panels in the Correlates of War IGO layout (CSV + CSVW metadata)"
     )
-    p.add_argument("--from", dest="year_from", type=int, metavar="YEAR", help="first year (default: earliest evidence)")
-    p.add_argument("--to", dest="year_to", type=int, metavar="YEAR", help="last year (default: latest evidence)")
+    p.add_argument("--from", dest="year_from", type=_panel_year, metavar="YEAR", help="first year (default: earliest evidence)")
+    p.add_argument("--to", dest="year_to", type=_panel_year, metavar="YEAR", help="last year (default: latest evidence)")
     p.add_argument("--out", metavar="DIR", default=".", help="folder to write panels/ into (default: the current one)")
     _source_options(p)
     p.set_defaults(func=cmd_export_panels)

@@ -14,7 +14,7 @@ from igokg.sources import load_sources
 from igokg.validate import validate_graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import generate  # noqa: E402
+import generate
 
 
 def _digests(root: Path) -> dict[str, str]:

@@ -159,6 +159,22 @@ def _states(out: _Out, tables: CowTables, polities: list[Polity], links: dict[st
                 out.add(s, _iri(IGO + "leftSystem"), f'"{int(end)}"{_GYEAR}')
 
 
+def _dated_event(out: _Out, iri: str, cls: str, label: str, link: str, igo: str, year: int,
+                 cell: tuple[str, str, str, str]) -> str:
+    """A founding or an end of an IGO in COW's year, attested by the cell it is read from
+    (`cell`: source, row, column, value); its IRI."""
+    e = _iri(iri)
+    out.add(e, _iri(RDF_TYPE), _iri(IGO + cls))
+    out.add(e, _iri(RDFS + "label"), _lit(label, "en"))
+    out.add(e, _iri(IGO + link), igo)
+    out.add(e, _iri(IGO + "date"), f'"{year}"{_GYEAR}')
+    source_iri, row, column, value = cell
+    att = _iri(f"{iri}-{column}")
+    out.add(e, _iri(IGO + "attestation"), att)
+    _locator(out, att, source_iri, IGO_TABLE, row, column, value)
+    return e
+
+
 def _locator(out: _Out, att: str, source_iri: str, table: str, row: str, column: str, value: str,
              years: tuple[int, int] | None = None) -> None:
     loc = att[:-1] + "-cells>"
@@ -195,26 +211,13 @@ def _igos(out: _Out, tables: CowTables, links: dict[str, CowLink], known: Known,
         _link(out, s, link.qid if link else None, known, iri)
         row = f"ioname={name}"
         if not np.isnan(first["sdate"]):
-            sdate = int(first["sdate"])
-            f = _iri(f"{ID}founding-{slug}-cow")
-            out.add(f, _iri(RDF_TYPE), _iri(IGO + "Founding"))
-            out.add(f, _iri(RDFS + "label"), _lit(f"Founding of {name}, per COW IGO v3", "en"))
-            out.add(f, _iri(IGO + "founded"), s)
-            out.add(f, _iri(IGO + "date"), f'"{sdate}"{_GYEAR}')
-            att = _iri(f"{ID}founding-{slug}-cow-sdate")
-            out.add(f, _iri(IGO + "attestation"), att)
-            _locator(out, att, source_iri, IGO_TABLE, row, "sdate", cell_text(first["sdate"]))
+            _dated_event(out, f"{ID}founding-{slug}-cow", "Founding", f"Founding of {name}, per COW IGO v3", "founded", s,
+                         int(first["sdate"]), (source_iri, row, "sdate", cell_text(first["sdate"])))
         dead = g["deaddate"].dropna()
         if len(dead):
             year = int(dead.iloc[0])
-            d = _iri(f"{ID}dissolution-{slug}-cow")
-            out.add(d, _iri(RDF_TYPE), _iri(IGO + "Dissolution"))
-            out.add(d, _iri(RDFS + "label"), _lit(f"End of {name}, per COW IGO v3", "en"))
-            out.add(d, _iri(IGO + "dissolved"), s)
-            out.add(d, _iri(IGO + "date"), f'"{year}"{_GYEAR}')
-            att = _iri(f"{ID}dissolution-{slug}-cow-deaddate")
-            out.add(d, _iri(IGO + "attestation"), att)
-            _locator(out, att, source_iri, IGO_TABLE, row, "deaddate", cell_text(dead.iloc[0]))
+            d = _dated_event(out, f"{ID}dissolution-{slug}-cow", "Dissolution", f"End of {name}, per COW IGO v3", "dissolved",
+                             s, year, (source_iri, row, "deaddate", cell_text(dead.iloc[0])))
             for flag, kind in (("integrated", "Integrated"), ("replaced", "Replaced"), ("dead", "Ceased")):
                 flagged = g[g[flag] == 1]
                 if flag == "dead" and (g["integrated"].eq(1).any() or g["replaced"].eq(1).any()):

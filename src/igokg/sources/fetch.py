@@ -16,14 +16,20 @@ import http.client
 import os
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from igokg import __version__
 from igokg.errors import RemoteError, SourceError
 from igokg.project import Project
-from igokg.sources.pinned import PinnedFile, PinnedSource, candidate_folders, read_pinned, sha256_of
+from igokg.release import sha256_file
+from igokg.sources.pinned import (
+    PinnedFile,
+    PinnedSource,
+    candidate_folders,
+    read_pinned,
+)
 
 __all__ = ["FetchReport", "FetchedFile", "fetch_sources"]
 
@@ -81,7 +87,7 @@ def fetch_sources(
 def _ensure(project: Project, source: PinnedSource, f: PinnedFile, timeout: float, say: Progress) -> FetchedFile:
     for folder, label in candidate_folders(project):
         local = folder / f.path
-        if local.is_file() and sha256_of(local) == f.sha256:
+        if local.is_file() and sha256_file(local) == f.sha256:
             return FetchedFile(source.name, f.path, "mirror" if folder != project.source_cache_dir else "cached", label)
     target = project.source_cache_dir / f.path
     say(f"downloading {f.url}")

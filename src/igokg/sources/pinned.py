@@ -11,7 +11,6 @@ before anything else can load.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +19,10 @@ import pyoxigraph as ox
 from igokg.errors import MissingSource, SourceError
 from igokg.namespaces import IGO, SPARQL_PREFIXES
 from igokg.project import Project
+from igokg.release import sha256_file
 from igokg.sources.turtle import parse_turtle
 
-__all__ = ["PinnedFile", "PinnedSource", "read_pinned", "pinned_source", "locate_files", "candidate_folders", "sha256_of"]
+__all__ = ["PinnedFile", "PinnedSource", "candidate_folders", "locate_files", "pinned_source", "read_pinned"]
 
 
 @dataclass(frozen=True)
@@ -103,14 +103,6 @@ def pinned_source(project: Project, name: str) -> PinnedSource:
     raise SourceError(project.relative(project.pinned_sources_file), f"no pinned source named {name!r} (known: {known})")
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def candidate_folders(project: Project) -> list[tuple[Path, str]]:
     """Where pinned files are looked for, in order: the mirror (if set), then the cache."""
     out = []
@@ -135,7 +127,7 @@ def locate_files(project: Project, source: PinnedSource, verify: bool = True) ->
             raise MissingSource(source.name, f"{f.path} is neither in {where}" if len(folders) > 1 else f"{f.path} is not in {where}", f.url)
         local, label = found[0]
         if verify:
-            digest = sha256_of(local)
+            digest = sha256_file(local)
             if digest != f.sha256:
                 raise MissingSource(
                     source.name,

@@ -290,6 +290,16 @@ def test_cli_export_panels_rejects_a_reversed_span_with_exit_2(tmp_path, capsys)
     assert not (tmp_path / "panels").exists()
 
 
+@pytest.mark.parametrize("option", ["--to", "--from"])
+def test_cli_export_panels_refuses_a_year_no_panel_needs_before_loading_anything(tmp_path, capsys, option):
+    with pytest.raises(SystemExit) as stop:
+        main(["--root", str(ROOT), "export", "panels", option, "900000", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: 900000 is outside 1700-2100" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_pandas_reads_the_state_year_panel_as_integers(real_sources, tmp_path):
     pd = pytest.importorskip("pandas", reason="pandas is optional; the docs example uses it")
     write_panel_files(compute_panels(real_sources.store), tmp_path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -518,3 +519,28 @@ def test_docs_show_the_pictures_the_build_draws(site):
     for name in ("timeline-sco.svg", "matrix.svg"):
         assert (ROOT / "docs" / "img" / name).read_bytes() == (site / name).read_bytes(), (
             f"docs/img/{name} is stale: copy it from a fresh igokg build")
+
+
+# --- entity pages in several processes --------------------------------------------------------
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_pages_rendered_by_several_processes_are_the_same_files_listed_and_hashed_in_the_same_order(site, sources, tmp_path):
+    digests: dict[str, str] = {}
+    written = render_site(sources, tmp_path / "three", processes=3, digests=digests)
+    assert _tree(tmp_path / "three") == _tree(site)  # `site`: one process (a small site)
+    one: dict[str, str] = {}
+    assert [(w.path, w.media_type) for w in written] == [
+        (w.path, w.media_type) for w in render_site(sources, tmp_path / "one", processes=1, digests=one)]
+    assert list(digests.items()) == list(one.items())
+    assert digests["id/csto.html"] == hashlib.sha256((site / "id" / "csto.html").read_bytes()).hexdigest()
+
+
+def test_a_large_site_renders_its_pages_in_as_many_processes_as_it_may_use_and_a_small_one_in_one():
+    from igokg.publish.site.writer import PARALLEL_FROM, page_processes
+
+    assert page_processes(PARALLEL_FROM - 1) == 1
+    assert page_processes(10 * PARALLEL_FROM) == min(8, len(os.sched_getaffinity(0)))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -105,6 +108,55 @@ class _Files:
         self.write(rel, media, text.encode("utf-8"))
 
 
+# Entity pages are most of a large site (237,000 files on the full graph, nine tenths of the
+# site's time). Above PARALLEL_FROM entities they are rendered by forked processes, one
+# contiguous share of the entities each, once everything a page reads (the index, the relations,
+# the timelines, the templates) is computed: a page is a function of that, so the files are the
+# same bytes whatever the number of processes. Fork shares the index without pickling it.
+PARALLEL_FROM = 5_000
+_PAGES: dict | None = None  # what the forked renderers read; set before the pool forks
+
+
+def page_processes(entities: int) -> int:
+    """Processes for the entity pages: one per CPU this process may use (at most 8), or one for a
+    small site (forking costs more than it saves)."""
+    if entities < PARALLEL_FROM or not hasattr(os, "fork"):
+        return 1
+    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _render_pages(lo: int, hi: int, files: _Files | None = None) -> tuple[list[Written], dict[str, str]]:
+    """The pages and data files of entities[lo:hi] (in a forked process, or in this one)."""
+    job = _PAGES
+    assert job is not None
+    if files is None:
+        files = _Files(job["out"], {} if job["digests"] is not None else None)
+    g, deep, rel, page, timelines, common = job["g"], job["deep"], job["rel"], job["page"], job["timelines"], job["common"]
+    for iri in job["entities"][lo:hi]:
+        ctx = _entity_page(g, deep, iri, rel)
+        files.text(f"id/{ctx['slug']}.html", page.render(
+            root="../", e=ctx, timeline=timelines.get(iri), timeline_file=(
+                f"../timeline-{_slug(iri)}.svg" if iri in timelines else None), **common))
+        _write_data_files(g, iri, files)
+    return files.written, files.digests or {}
+
+
+def _entity_pages(files: _Files, processes: int) -> None:
+    n = len(_PAGES["entities"])
+    if processes <= 1:
+        _render_pages(0, n, files)
+        return
+    bounds = [(n * k // processes, n * (k + 1) // processes) for k in range(processes)]
+    (files.out / "id").mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        shares = [pool.submit(_render_pages, lo, hi) for lo, hi in bounds]
+        for share in shares:  # in entity order, as one process would have written them
+            written, digests = share.result()
+            files.written += written
+            if files.digests is not None:
+                files.digests.update(digests)
+
+
 def write_site(build) -> list[Written]:
     """Release writer: the static site (see the package docstring for the files)."""
     return render_site(build.sources, build.out, build.written, nt=build.ntriples(), digest=build.sha256,
@@ -112,11 +164,14 @@ def write_site(build) -> list[Written]:
 
 
 def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: bytes | None = None,
-                digest: Callable[[str], str] | None = None, digests: dict[str, str] | None = None) -> list[Written]:
+                digest: Callable[[str], str] | None = None, digests: dict[str, str] | None = None,
+                processes: int | None = None) -> list[Written]:
     """Write the static site into `out`; `before` is what the release holds already (the
     downloads the landing page lists). When the caller has them (a build does): `nt`, the facts
     as canonical N-Triples; `digest`, the sha256 of a file already in `out`; `digests`, where to
-    put the sha256 of every file written here."""
+    put the sha256 of every file written here. `processes`: for the entity pages (default:
+    `page_processes`)."""
+    global _PAGES
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = _Files(out, digests)
@@ -152,13 +207,12 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     inline_matrix = svg_matrix.render(m=matrix, standalone=False)
 
     # Entity pages and their data.
-    page = env.get_template("site_entity.html")
-    for iri in entities:
-        ctx = _entity_page(g, deep, iri, rel)
-        _write(f"id/{ctx['slug']}.html", page.render(
-            root="../", e=ctx, timeline=inline_timelines.get(iri), timeline_file=(
-                f"../timeline-{_slug(iri)}.svg" if iri in inline_timelines else None), **common))
-        _write_data_files(g, iri, files)
+    _PAGES = {"g": g, "deep": deep, "rel": rel, "page": env.get_template("site_entity.html"), "entities": entities,
+              "timelines": inline_timelines, "common": common, "out": out, "digests": digests}
+    try:
+        _entity_pages(files, page_processes(len(entities)) if processes is None else processes)
+    finally:
+        _PAGES = None
 
     # Index of entities, by class.
     by_class: dict[str, list[str]] = {}
