@@ -322,19 +322,24 @@ def _export_subparsers(sub: argparse._SubParsersAction) -> argparse._SubParsersA
 
 
 def cmd_export_panels(args: argparse.Namespace) -> int:
-    from igokg.publish.panels import compute_panels, write_panel_files
+    from igokg.publish.panels import compute_panels, cow_agreement, write_panel_files
     from igokg.sources import load_sources
 
     project = _project(args)
     with progress_reporter(project.show_progress) as say:
         sources = load_sources(project, say)
         panels = compute_panels(sources.store, args.year_from, args.year_to)
-    paths = write_panel_files(panels, Path(args.out))
-    coded = len(panels.cells)
+        say("comparing with COW's own coding")
+        agreement = cow_agreement(panels, sources)
+    paths = write_panel_files(panels, Path(args.out), agreement)
     sys.stdout.write(
         f"panels {panels.years[0]}-{panels.years[-1]}: {len(panels.igos)} IGOs x {len(panels.states)} states x "
-        f"{len(panels.years)} years, {coded} coded cells, {len(panels.evidence)} evidence rows\n"
+        f"{len(panels.years)} years, {panels.coded_cells} coded cells, {len(panels.evidence)} evidence rows\n"
     )
+    if agreement is not None:
+        coded, same = agreement.coded()
+        sys.stdout.write(f"against COW's igo_year_format3: {agreement.agreeing} of {agreement.total} cells agree; "
+                         f"of the {coded} cells COW codes 0-3, {same} the same (panels/cow_agreement.csv)\n")
     for path in paths:
         sys.stdout.write(f"  {path}\n")
     return 0

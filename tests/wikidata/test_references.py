@@ -76,3 +76,18 @@ def test_a_text_quickstatements_cannot_carry_is_left_out_not_altered():
     assert qs_string("two  spaces\nand a line") == '"two spaces and a line"'
     assert qs_string('he said "no"') is None
     assert qs_string("x" * 1501) is None
+
+
+def test_a_dataset_is_stated_in_its_own_verified_item_never_its_publishers(sources):
+    store = _store("""
+        id:data a igo:Dataset ; dct:title "Membership data" ; dct:publisher id:keeper ;
+            schema:url <https://example.org/data> ; owl:sameAs wd:Q7 .
+        id:bare a igo:Dataset ; dct:title "Other data" ; dct:publisher id:keeper ; schema:url <https://example.org/bare> .
+        id:keeper owl:sameAs wd:Q42 .
+        id:att1 igo:source id:data . id:att2 igo:source id:bare .
+    """)
+    refs = source_references(dataclasses.replace(sources, store=store), trusted={"Q7", "Q42"})
+    assert dict(refs[ID + "data"].pairs)["S248"] == "Q7"
+    assert "S248" not in dict(refs[ID + "bare"].pairs)  # the publisher's item is not the dataset
+    untrusted = source_references(dataclasses.replace(sources, store=store), trusted={"Q42"})
+    assert "S248" not in dict(untrusted[ID + "data"].pairs)

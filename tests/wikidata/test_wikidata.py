@@ -16,12 +16,8 @@ import csv
 import dataclasses
 import io
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -30,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT  # noqa: E402
+from support.wikidata_servers import free_port  # noqa: E402
 from support.quickstatements_v1 import assert_quickstatements_v1
 
 from igokg import __version__
@@ -51,83 +48,10 @@ from igokg.wikidata import (
     write_wikidata_diff,
 )
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 # --------------------------------------------------------------------------- servers
-
-
-def _oxigraph() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).is_file():
-        message = "the `oxigraph` server is missing: pip install -e '.[test]' (it is in the test extra)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ready(url: str, proc: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"oxigraph exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"oxigraph did not answer at {url}")
-
-
-@pytest.fixture(scope="session")
-def oxigraph_endpoint(tmp_path_factory):
-    started: list[subprocess.Popen] = []
-
-    def start(name: str, *files: str) -> str:
-        binary = _oxigraph()
-        location = tmp_path_factory.mktemp(f"oxigraph-{name}")
-        args = [binary, "load", "--location", str(location)]
-        for f in files:
-            args += ["--file", str(FIXTURES / f)]
-        subprocess.run(args, check=True, capture_output=True)
-        port = _free_port()
-        proc = subprocess.Popen(
-            [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        started.append(proc)
-        url = f"http://127.0.0.1:{port}/query"
-        _wait_ready(url, proc)
-        return url
-
-    yield start
-    for proc in started:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="session")
-def good(oxigraph_endpoint) -> str:
-    return oxigraph_endpoint("good", "base.ttl", "good.ttl")
-
-
-@pytest.fixture(scope="session")
-def planted(oxigraph_endpoint) -> str:
-    return oxigraph_endpoint("planted", "base.ttl", "planted.ttl")
-
-
+# The Oxigraph fixture servers (`good`, `planted`) are in tests/wikidata/conftest.py.
 
 
 @pytest.fixture()
@@ -562,7 +486,7 @@ def test_faults_give_a_clear_message_a_nonzero_exit_and_no_files(faults, project
 
 
 def test_an_unreachable_endpoint_is_a_clear_error(project_copy, capsys):
-    port = _free_port()
+    port = free_port()
     code = main(["--root", str(project_copy), "wikidata", "check", "--endpoint", f"http://127.0.0.1:{port}/sparql"])
     err = capsys.readouterr().err
     assert code == 2 and "cannot connect" in err and "Traceback" not in err

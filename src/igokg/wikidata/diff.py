@@ -16,6 +16,7 @@ from igokg.wikidata.client import WD_PREFIXES, WikidataClient, _qid, _val, _valu
 from igokg.wikidata.dates import WDate, _before, _same
 from igokg.wikidata.labels import labels_match, normalize_label
 from igokg.wikidata.ours import _OUR_PREFIXES, _rows
+from igokg.wikidata.phases import OurPhase, phases_of, summarize
 from igokg.wikidata.tables import _csv, _table
 
 # =========================================================================== diff
@@ -31,6 +32,8 @@ ROLE_LABELS = {
     "observer state": "observer",
     "dialogue partner": "dialogue partner",
     "partner": "dialogue partner",
+    "associate member": "associate member",
+    "associate": "associate member",
 }
 _OUR_ROLES = {IGO + "Member": "member", IGO + "FoundingMember": "founding member", IGO + "Observer": "observer", IGO + "DialoguePartner": "dialogue partner"}
 
@@ -44,8 +47,8 @@ def _role_of(label: str) -> str:
 
 
 def _standing(roles: set[str]) -> str:
-    """Observer and dialogue partner are not membership; anything else is."""
-    for r in ("observer", "dialogue partner"):
+    """Associate member, observer and dialogue partner are not (full) membership; anything else is."""
+    for r in ("associate member", "observer", "dialogue partner"):
         if r in roles:
             return r
     return "member"
@@ -139,6 +142,8 @@ class _OurMembership:
     #: The attestations whose quote states the start or end (igo:datedBy): the only ones a
     #: start time or end time may be cited with.
     dated_by: list[str] = field(default_factory=list)
+    #: For a membership without igo:role: its status phases (wikidata.phases), each a statement.
+    phases: list[OurPhase] = field(default_factory=list)
 
 
 @dataclass
@@ -204,10 +209,26 @@ SELECT ?m ?member ?org ?role ?start ?end ?att ?at ?dated WHERE {
             m.attestations.append(r["att"])
         if r["dated"] and r["dated"] not in m.dated_by:
             m.dated_by.append(r["dated"])
+    phases = phases_of(sources)
     for m in out.values():
+        if not m.roles and m.iri in phases:
+            # Known by its phases only (COW, the Factbook): the phases say it as one statement.
+            m.phases = phases[m.iri]
+            m.roles, m.start, m.end, atts, m.dated_by = summarize(m.phases)
+            m.attestations = sorted(set(m.attestations) | set(atts))
         m.attestations.sort()
         m.dated_by.sort()
     return sorted(out.values(), key=lambda m: (m.org, m.member))
+
+
+def _unlinked_organizations(sources: Sources) -> list[tuple[str, str]]:
+    """Organizations with memberships but no Wikidata link: listed as not compared, not errors."""
+    rows = _rows(sources, _OUR_PREFIXES + f"""
+SELECT ?org (COUNT(DISTINCT ?m) AS ?n) WHERE {{
+  ?m a igo:Membership ; igo:organization ?org .
+  FILTER NOT EXISTS {{ ?org owl:sameAs ?wd . FILTER(STRSTARTS(STR(?wd), "{WD}")) }}
+}} GROUP BY ?org""")
+    return [(r["org"], f"no verified Wikidata link: its {r['n']} membership(s) are not compared") for r in rows]
 
 
 def _wd_memberships(client: WikidataClient, org_qids: list[str]) -> dict[str, dict[str, _WdStatement]]:
@@ -496,7 +517,7 @@ def diff_statements(sources: Sources, client: WikidataClient) -> DiffReport:
     orgs = dict(_our_organizations(sources))
     qids = _qids_of(sources)
     names = _labels_of(sources)
-    not_compared: list[tuple[str, str]] = []
+    not_compared: list[tuple[str, str]] = _unlinked_organizations(sources)
     rows = [
         *_diff_memberships(sources, client, orgs, qids, names),
         *_diff_inception(sources, client, orgs, names),

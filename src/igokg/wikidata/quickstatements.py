@@ -19,7 +19,7 @@ from typing import Sequence
 
 from igokg.namespaces import compact
 from igokg.sources import Sources
-from igokg.sources.reference import read_reference
+from igokg.sources.reference import read_references
 from igokg.wikidata.check import CheckReport, _qnum, check_links
 from igokg.wikidata.client import WikidataClient
 from igokg.wikidata.dates import WDate, qs_time
@@ -106,31 +106,49 @@ class _Cited:
     problem: str = ""
 
 
-def _cite(sources: Sources, refs: dict[str, SourceReference], attestations: Sequence[str], years: Sequence[str] = ()) -> _Cited:
+@dataclass(frozen=True)
+class _Att:
+    source: str
+    quote: str
+    years: tuple[str, ...]  # the years a record locator names (first, last): the dates it states
+
+
+def _attestations(sources: Sources) -> dict[str, _Att]:
+    """Every attestation with its source, quote and locator years: read once, not per command
+    (17,000 memberships from COW would make 17,000 queries)."""
+    rows = _rows(sources, _OUR_PREFIXES + """
+SELECT ?att ?src ?quote ?fy ?ly WHERE {
+  ?att igo:source ?src .
+  OPTIONAL { ?att igo:quote ?quote }
+  OPTIONAL { ?att igo:locator ?l . OPTIONAL { ?l igo:firstYear ?fy } OPTIONAL { ?l igo:lastYear ?ly } }
+}""")
+    return {r["att"]: _Att(r["src"], r["quote"], tuple(y[:4] for y in (r["fy"], r["ly"]) if y)) for r in rows}
+
+
+def _cite(atts: dict[str, _Att], refs: dict[str, SourceReference], attestations: Sequence[str], years: Sequence[str] = ()) -> _Cited:
     """One reference per attestation: the source's reference (stated in, URL, title, dates)
     and the quote (S1683, in the source's language; left out where QuickStatements cannot
     carry it). With `years` (the years of the command's date values), an attestation is cited
-    only if its quote states one of them: a quote that does not state a date does not support it."""
+    only if it states one of them: its quote names the year, or its record locator's first or
+    last year is the year (the cells around it show the change). A quote that does not state
+    a date does not support it."""
     if not attestations:
         return _Cited((), "no attestation states it")
-    values = " ".join(f"<{a}>" for a in attestations)
-    rows = _rows(sources, _OUR_PREFIXES + f"""
-SELECT ?att ?src ?quote WHERE {{
-  VALUES ?att {{ {values} }}
-  ?att igo:source ?src .
-  OPTIONAL {{ ?att igo:quote ?quote }}
-}} ORDER BY ?src ?att""")
     out, problems = [], []
-    for r in rows:
-        if years and not any(y in r["quote"] for y in years):
-            problems.append(f"{compact(r['att'])} does not state {' or '.join(years)}")
+    for a in sorted(set(attestations), key=lambda a: (atts[a].source if a in atts else "", a)):
+        att = atts.get(a)
+        if att is None:
+            problems.append(f"{compact(a)} names no source")
             continue
-        ref = refs.get(r["src"])
+        if years and not any(y in att.quote or y in att.years for y in years):
+            problems.append(f"{compact(a)} does not state {' or '.join(years)}")
+            continue
+        ref = refs.get(att.source)
         if ref is None or not ref.citable:
-            problems.append(ref.problem if ref else f"{compact(r['src'])} is not a source")
+            problems.append(ref.problem if ref else f"{compact(att.source)} is not a source")
             continue
         pairs = list(ref.pairs)
-        quote = qs_monolingual(ref.language, r["quote"]) if r["quote"] else None
+        quote = qs_monolingual(ref.language, att.quote) if att.quote else None
         if quote:
             pairs.append(("S1683", quote))
         out.append(tuple(pairs))
@@ -146,7 +164,7 @@ def quickstatements(sources: Sources, client: WikidataClient, diff: DiffReport |
     qualifiers it lacks, which QuickStatements adds to it)."""
     diff = diff if diff is not None else diff_statements(sources, client)
     check = check if check is not None else check_links(sources, client)
-    reference = read_reference(sources.project.reference_tsv)
+    reference = read_references(sources.project.reference_tsv)  # the articles' table and COW's
     trusted = {c.qid for c in check.checks if c.ok and reference.get(c.qid) is not None and reference[c.qid].confidence == "confirmed-2-sources"}
     untrusted_reason = {c.qid: ("link check: " + c.status) if not c.ok else "QID rests on one source" for c in check.checks if c.qid not in trusted}
 
@@ -154,6 +172,7 @@ def quickstatements(sources: Sources, client: WikidataClient, diff: DiffReport |
     qids = _qids_of(sources)
     names = _labels_of(sources)
     refs = source_references(sources, trusted)
+    atts = _attestations(sources)
     memberships = {(m.org, m.member): m for m in _our_memberships(sources, orgs, qids, names)}
     # an inception is cited with the attestations that state the founding date (igo:datedBy)
     founding_atts = {
@@ -191,10 +210,21 @@ def quickstatements(sources: Sources, client: WikidataClient, diff: DiffReport |
                 # "subject has role" needs the QID of the role item; the reference has none verified.
                 skipped.append((m.iri, f"role {_standing(m.roles)} needs a subject has role (P2868) value, and the reference verifies no QID for it"))
                 continue
+            periods = [p for p in m.phases if p.standing == "member"]
+            if len(periods) > 1:
+                # QuickStatements v1 adds a line whose value the item already has to that
+                # statement: two periods would become one statement with two starts.
+                spans = ", ".join(f"{p.start or '…'}–{p.end or ''}" for p in periods)
+                skipped.append((m.iri, f"P463 {m.member_label}: {len(periods)} periods of membership ({spans}); "
+                                       "QuickStatements v1 would merge them into one statement: add them by hand"))
+                continue
+            if m.phases and row.status == "ours-only":
+                commands += _phase_commands(m, atts, refs, skipped)
+                continue
             qualifiers = tuple((pid, qs_time(WDate.ours(v))) for pid, v in quals)
             # a start or end is cited only with the quotes that state it; membership alone
             # with every quote that attests it
-            cited = _cite(sources, refs, m.dated_by, [v[:4] for _, v in quals]) if quals else _cite(sources, refs, m.attestations)
+            cited = _cite(atts, refs, m.dated_by, [v[:4] for _, v in quals]) if quals else _cite(atts, refs, m.attestations)
             if not cited.references:
                 what = " and ".join(f"{pid} {v}" for pid, v in quals) if quals else "membership"
                 skipped.append((m.iri, f"P463 {m.member_label}: no quote supports the {what} ({cited.problem}); not sent"))
@@ -205,7 +235,7 @@ def quickstatements(sources: Sources, client: WikidataClient, diff: DiffReport |
             if not trusted_or_skip(row.organization, row.org_qid):
                 continue
             value = qs_time(WDate.ours(row.ours))
-            cited = _cite(sources, refs, founding_atts.get(row.organization, []), [row.ours[:4]])
+            cited = _cite(atts, refs, founding_atts.get(row.organization, []), [row.ours[:4]])
             if not cited.references:
                 skipped.append((row.organization, f"P571 {row.subject}: no quote supports the inception {row.ours} ({cited.problem}); not sent"))
                 continue
@@ -219,3 +249,25 @@ def quickstatements(sources: Sources, client: WikidataClient, diff: DiffReport |
     commands.sort(key=lambda c: (_qnum(c.item), c.prop, _qnum(c.value), c.qualifiers, c.references))
     skipped = sorted(set(skipped))
     return QuickStatementsReport(client.endpoint, commands, skipped)
+
+
+def _phase_commands(m, atts: dict[str, _Att], refs: dict[str, SourceReference], skipped: list[tuple[str, str]]) -> list[QuickStatement]:
+    """A membership known by its phases, which Wikidata lacks: one P463 per member phase, with
+    the start (P580) and end (P582) the source dates (a year: precision 9; a bound or an open
+    end is no qualifier), cited with the phase's attestations (a dataset: its reference, no
+    quote). A phase of another status needs a subject has role (P2868) value that the reference
+    does not verify: held back and listed."""
+    out = []
+    for p in m.phases:
+        if p.standing != "member":
+            skipped.append((p.iri, f"{p.standing} of {compact(m.org)}: needs a subject has role (P2868) value, and the "
+                                   "reference verifies no QID for it; not sent"))
+            continue
+        quals = tuple((pid, d) for pid, d in (("P580", p.start), ("P582", p.end)) if d is not None)
+        cited = _cite(atts, refs, p.attestations, [d.text[:4] for _, d in quals]) if quals else _cite(atts, refs, p.attestations)
+        if not cited.references:
+            skipped.append((p.iri, f"P463 {m.member_label}: no citable attestation ({cited.problem}); not sent"))
+            continue
+        for ref in cited.references:
+            out.append(QuickStatement(m.member_qid, "P463", m.org_qid, tuple((pid, qs_time(d)) for pid, d in quals), ref, p.iri))
+    return out

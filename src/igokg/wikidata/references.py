@@ -5,12 +5,17 @@ Output: one `SourceReference` per source node: the QuickStatements source pairs 
 source itself, never our own IRI:
 
     S248   stated in         the publisher's Wikidata item (dct:publisher owl:sameAs wd:Q…),
-                             only if that QID is trusted (verified in the reference, link check ok)
+                             only if that QID is trusted (verified in the reference, link check ok);
+                             for a dataset (igo:Dataset), the dataset's own item (its owl:sameAs),
+                             never its publisher's: a dataset is a work of its own. COW IGO v3 has
+                             no verified QID in the reference, so it is cited without S248.
     S854   reference URL     schema:url, where the source can be read
     S1476  title             dct:title, in the source's language
     S577   publication date  dct:issued, at its precision (xsd:date 11, gYearMonth 10, gYear 9)
     S5017  last update       dct:modified, a page's own last-modified date
-    S813   retrieved         igo:retrieved, the day the project's copy was fetched or saved
+    S813   retrieved         igo:retrieved, the day the project's copy was fetched or saved;
+                             none where the description records no such day (the COW copy: its
+                             pinned commit is not dated there, and no date is made up)
 
 Whatever a source has is used, so that articles, datasets and reference documents are cited
 alike. A source with neither S248 nor S854 cannot be found from the reference: it is returned
@@ -71,9 +76,10 @@ def qs_monolingual(language: str, text: str) -> str | None:
 def source_references(sources: Sources, trusted: set[str]) -> dict[str, SourceReference]:
     """Every node that is the igo:source of an attestation, or an igo:SourceDocument."""
     nodes = _rows(sources, _OUR_PREFIXES + """
-SELECT DISTINCT ?src ?lang WHERE {
+SELECT DISTINCT ?src ?lang ?dataset WHERE {
   { ?att igo:source ?src } UNION { ?src a igo:SourceDocument }
   OPTIONAL { ?src dct:language ?lang }
+  BIND(EXISTS { ?src a igo:Dataset } AS ?dataset)
 }""")
     rows = _rows(sources, _OUR_PREFIXES + """
 PREFIX schema: <https://schema.org/>
@@ -88,18 +94,24 @@ SELECT ?src ?p ?value ?valueLang WHERE {
     ?src dct:publisher ?publisher .
     ?publisher owl:sameAs ?value .
     FILTER(STRSTARTS(STR(?value), "http://www.wikidata.org/entity/"))
+  } UNION {
+    BIND(owl:sameAs AS ?p)
+    ?src owl:sameAs ?value .
+    FILTER(STRSTARTS(STR(?value), "http://www.wikidata.org/entity/"))
   }
 }""")
     found: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         found[r["src"]][r["p"].rsplit("/", 1)[-1].rsplit("#", 1)[-1]].append((r["value"], r["valueLang"]))
     langs = {r["src"]: r["lang"] for r in sorted(nodes, key=lambda r: (r["src"], r["lang"]))}
+    datasets = {r["src"] for r in nodes if r["dataset"] == "true"}
     out: dict[str, SourceReference] = {}
     for src in sorted(langs):
         props = {p: sorted(set(v)) for p, v in found[src].items()}
         language = (langs[src] or "en").lower()
         pairs: list[tuple[str, str]] = []
-        stated_in = [v[len(WD):] for v, _ in props.get("publisher", []) if v[len(WD):] in trusted]
+        items = props.get("sameAs" if src in datasets else "publisher", [])
+        stated_in = [v[len(WD):] for v, _ in items if v[len(WD):] in trusted]
         if len(stated_in) == 1:
             pairs.append(("S248", stated_in[0]))
         urls = [v for v, _ in props.get("url", []) if re.match(r"^https?://\S+$", v)]

@@ -9,14 +9,15 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from igokg.errors import IgokgError
-from igokg.namespaces import ID, PREFIXES, WD
-from igokg.publish.panels.model import Entity, _Attestation, _Membership, claims, strongest
+from igokg.namespaces import ID, IGO, PREFIXES, WD
+from igokg.publish.panels.model import Entity, _Attestation, _Membership, claims
+from igokg.publish.panels.phases import ORIGIN_ROLE, Phase, PhaseAttestation, phase_spans, resolve
 from igokg.publish.panels.tables import Panels
 
-# --------------------------------------------------------------------------- compute
-
-
-
+_GYEAR_PREDICATES = {
+    "start": "startDate", "earliest_start": "earliestStart", "latest_start": "latestStart",
+    "end": "endDate", "earliest_end": "earliestEnd", "latest_end": "latestEnd",
+}
 
 def _slug(iri: str) -> str:
     if iri.startswith(ID):
@@ -64,9 +65,70 @@ def _memberships(store: ox.Store) -> list[_Membership]:
             found[row["m"]].attestations.append(
                 _Attestation(row["a"], row.get("at", ""), row.get("src", ""), row.get("file", ""), row.get("quote", ""))
             )
+    _phases(store, found)
     for m in found.values():
         m.attestations.sort(key=lambda a: (a.attested_at, a.iri))
     return sorted(found.values(), key=lambda m: m.iri)
+
+
+def _first_year(value: str) -> int | None:
+    m = re.match(r"^(\d{4})", value or "")
+    return int(m.group(1)) if m else None
+
+
+def _phases(store: ox.Store, found: dict[str, _Membership]) -> None:
+    """The status phases of the memberships in `found`, with their attestations and locators.
+
+    Four plain queries joined here: one query with nested OPTIONALs took minutes on the 19,000
+    phases of the full graph."""
+    dates = " ".join(f"OPTIONAL {{ ?p igo:{pred} ?{var} }}" for var, pred in _GYEAR_PREDICATES.items())
+    phases: dict[str, Phase] = {}
+    for row in _select(store, f"""SELECT ?m ?p ?status ?rank {" ".join("?" + v for v in _GYEAR_PREDICATES)} WHERE {{
+             ?m a igo:Membership ; igo:phase ?p . ?p igo:status ?status .
+             OPTIONAL {{ ?p igo:rank ?rank }} {dates} }}"""):
+        m = found.get(row["m"])
+        if m is None or row["p"] in phases:
+            continue
+        p = phases[row["p"]] = Phase(row["p"], row["status"], deprecated=row.get("rank") == IGO + "DeprecatedRank",
+                                     start_text=row.get("start", ""), end_text=row.get("end", ""))
+        for var in _GYEAR_PREDICATES:
+            setattr(p, var, _first_year(row.get(var, "")))
+        m.phases.append(p)
+    sources: dict[str, tuple[str, int | None]] = {}
+    for row in _select(store, """SELECT DISTINCT ?src ?file ?temporal WHERE { ?x a igo:MembershipPhase ; igo:attestation/igo:source ?src .
+             OPTIONAL { ?src igo:file ?file } OPTIONAL { ?src dct:temporal ?temporal } }"""):
+        cover = re.findall(r"\d{4}", row.get("temporal", ""))
+        sources[row["src"]] = (row.get("file", ""), int(cover[-1]) if cover else None)
+    locators: dict[str, tuple[str, str]] = {}
+    for row in _select(store, """SELECT ?a ?table ?row ?col ?val ?fy ?ly ?following WHERE {
+             ?x a igo:MembershipPhase ; igo:attestation ?a . ?a igo:locator ?l .
+             ?l igo:table ?table ; igo:row ?row ; igo:column ?col ; igo:cellValue ?val .
+             OPTIONAL { ?l igo:firstYear ?fy } OPTIONAL { ?l igo:lastYear ?ly } OPTIONAL { ?l igo:followingValue ?following } }"""):
+        years = f" {row['fy'][:4]}-{row['ly'][:4]}" if "fy" in row and "ly" in row else ""
+        locators[row["a"]] = (f"{row['table']} {row['row']} column={row['col']}{years}: {row['val']}", row.get("following", ""))
+    for row in _select(store, """SELECT ?p ?a ?at ?src ?quote WHERE { ?p a igo:MembershipPhase ; igo:attestation ?a .
+             OPTIONAL { ?a igo:attestedAt ?at } OPTIONAL { ?a igo:source ?src } OPTIONAL { ?a igo:quote ?quote } }"""):
+        p = phases.get(row["p"])
+        if p is None:
+            continue
+        file, cover = sources.get(row.get("src", ""), ("", None))
+        locator, following = locators.get(row["a"], ("", ""))
+        att = PhaseAttestation(row["a"], row.get("at", ""), row.get("src", ""), file, row.get("quote", ""), locator, following, cover)
+        if att not in p.attestations:
+            p.attestations.append(att)
+    for m in found.values():
+        m.phases.sort(key=lambda p: (p.may_begin or 0, p.iri))
+        for p in m.phases:
+            p.attestations.sort(key=lambda a: (a.attested_at, a.iri))
+
+
+def _years_of(store: ox.Store, query: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(list)
+    for row in _select(store, query):
+        y = _first_year(row["y"])
+        if y is not None:
+            out[row["e"]].append(y)
+    return out
 
 
 def _entities(store: ox.Store, iris: Iterable[str]) -> tuple[Entity, ...]:
@@ -124,9 +186,21 @@ def compute_panels(store: ox.Store, year_from: int | None = None, year_to: int |
     by_pair: dict[tuple[int, int], list[_Membership]] = defaultdict(list)
     for m in memberships:
         by_pair[igo_at[m.igo], state_at[m.state]].append(m)
-    codes: dict[tuple[int, int], dict[int, int]] = {}
+    left = _years_of(store, "SELECT ?e ?y WHERE { ?e igo:leftSystem ?y }")
+    dissolved = _years_of(store, "SELECT ?e ?y WHERE { ?d igo:dissolved ?e ; igo:date ?y }")
+    codes: dict[tuple[int, int], list[tuple[int, int, int, str]]] = {}
+    phase_spans_of: dict[tuple[int, int], list] = {}
     for pair, ms in by_pair.items():
-        found = claims(ms, lo, hi, horizon)
-        if found:
-            codes[pair] = {y: strongest(f) for y, f in sorted(found.items())}
-    return Panels(years, igos, states, horizon, {p: by_pair[p] for p in codes}, codes)
+        spans = []
+        for m in ms:
+            if m.phases:
+                spans += phase_spans(m.phases, left.get(m.state, []), dissolved.get(m.igo, []))
+        if spans:
+            phase_spans_of[pair] = spans
+        # A role's claims are years (article memberships: a few each); one-year spans.
+        spans = spans + [(y, y, code, ORIGIN_ROLE, None) for y, found in claims(ms, lo, hi, horizon).items() for code, _, _ in found]
+        runs = resolve(spans, lo, hi)
+        if runs:
+            codes[pair] = runs
+    return Panels(years, igos, states, horizon, dict(by_pair), codes,
+                  {p: phase_spans_of[p] for p in codes if p in phase_spans_of})

@@ -19,18 +19,17 @@ MISSING = -9
 
 #: The COW IGO codes the panels use, with what each means here.
 CODES: dict[int, tuple[str, str]] = {
-    1: ("full member", "Full membership: the state holds the role igo:Member (igo:FoundingMember implies it)."),
-    2: (
-        "associate member",
-        "Associate membership. The ontology has no associate role and the graph records none, "
-        "so no cell carries this code now; it stays in the list so that the codes are COW's.",
-    ),
-    3: ("observer", "Observer: the state holds the role igo:Observer."),
+    1: ("full member", "Full membership: the state holds the role igo:Member (igo:FoundingMember implies it), "
+        "or a phase of its membership has the status igo:Member."),
+    2: ("associate member", "Associate membership: a phase of the state's membership has the status "
+        "igo:AssociateMember (COW's code 2)."),
+    3: ("observer", "Observer: the state holds the role igo:Observer, or a phase has the status igo:Observer."),
     0: (
         "no membership",
         "The graph positively says the state was not a member, associate or observer that year: "
-        "the year lies after the end date (igo:endDate) of its membership, or the state held only "
-        "the role igo:DialoguePartner (a status below observer, for which COW has no code).",
+        "the year lies after the end date (igo:endDate) of its membership or of a phase the source "
+        "shows followed by non-membership, or the state held only the role or status "
+        "igo:DialoguePartner (a status below observer, for which COW has no code).",
     ),
     MISSING: (
         "missing",
@@ -72,15 +71,31 @@ CELL_RULES: tuple[str, ...] = (
     "observer from 2015 before it joined in 2024, seeds/reference/facts.md), which the graph need "
     "not record.",
     "A covered year takes the code of the membership's role: igo:Member or igo:FoundingMember 1, "
-    "igo:Observer 3, igo:DialoguePartner 0. If several memberships cover a year, the strongest "
-    "code wins: 1 over 2 over 3 over 0.",
+    "igo:Observer 3, igo:DialoguePartner 0. If several memberships, roles or phases cover a year, "
+    "the strongest code wins: 1 over 2 over 3 over 0.",
+    "A membership with status phases (igo:phase: COW IGO v3, the World Factbook) is coded from "
+    "them, year by year: a phase codes the years it certainly covers, from its igo:startDate (or "
+    "igo:latestStart) to its igo:endDate (or igo:earliestEnd), with its igo:status (igo:Member 1, "
+    "igo:AssociateMember 2, igo:Observer 3, igo:DialoguePartner 0). A year only a bound covers "
+    "(igo:earliestStart to igo:latestStart, igo:earliestEnd to igo:latestEnd) is not claimed. A "
+    "phase open at the end of its source's coverage (COW: 2014) codes up to that year and no "
+    "further: the end of coverage is neither an end nor a continuation. A phase without dates or "
+    "bounds codes the years of its dated attestations. A phase ranked igo:DeprecatedRank codes nothing.",
+    "After a phase's igo:endDate whose record locator shows non-membership in the next year "
+    "(igo:followingValue 0), the years are 0 up to the year before the membership's next phase may "
+    "begin, and not past the source's coverage (dct:temporal), the organization's dissolution, "
+    "or into the year the state left the system (igo:leftSystem).",
     "A year that no membership covers is -9 (missing), never 0.",
-    "Every coded cell (any code but -9) has at least one row in panels/evidence.csv naming the "
-    "membership, the attestation, its source document, the seed file and the verbatim quote.",
+    "Every coded cell (any code but -9) has at least one row in panels/evidence.csv (a cell coded "
+    "from a role: the membership, the attestation, its source document, the seed file and the "
+    "verbatim quote) or lies in a span of panels/phase_evidence.csv (a cell coded from a phase: the "
+    "phase, its attestation and its record locator or quote).",
 )
 
 #: The files `write_panel_files` writes under `<out>/panels/`, in order.
-PANEL_FILES = ("igo_year.csv", "state_year.csv", "dyad_year.csv", "evidence.csv")
+PANEL_FILES = ("igo_year.csv", "state_year.csv", "dyad_year.csv", "evidence.csv", "phase_evidence.csv")
+#: Written beside them when the graph holds COW IGO v3 (the panel against COW's own cells).
+AGREEMENT_FILE = "cow_agreement.csv"
 
 _CSVW = "http://www.w3.org/ns/csvw"
 _DATASET = BASE + "dataset"
@@ -149,6 +164,7 @@ class _Membership:
     start: str = ""
     end: str = ""
     attestations: list[_Attestation] = field(default_factory=list)
+    phases: list = field(default_factory=list)  # phases.Phase: statuses over time (COW, the Factbook)
 
     @property
     def code(self) -> int | None:
@@ -166,6 +182,8 @@ class _Membership:
 
     def evidence_years(self) -> set[int]:
         years = {_year(self.start), _year(self.end)} | {a.year for a in self.attestations}
+        for p in self.phases:
+            years |= p.years()
         return {y for y in years if y is not None}
 
 

@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from igokg.publish.panels.model import MISSING, Entity, Evidence, _Attestation, _Membership, claims, strongest
+from igokg.namespaces import compact
+from igokg.publish.panels.model import MISSING, Entity, Evidence, _Attestation, _Membership, claims
+from igokg.publish.panels.phases import PhaseAttestation, Span
 
-__all__ = ["Panels", "DYAD_HEADER", "EVIDENCE_HEADER"]
+__all__ = ["Panels", "DYAD_HEADER", "EVIDENCE_HEADER", "PHASE_EVIDENCE_HEADER"]
 
 DYAD_HEADER = [
     "state_a", "state_b", "year", "state_a_qid", "state_b_qid", "cow_ccode_a", "cow_ccode_b",
@@ -26,7 +28,12 @@ EVIDENCE_HEADER = [
     "igo", "state", "year", "code", "basis", "membership", "role", "start_date", "end_date",
     "attestation", "attested_at", "source", "source_file", "quote",
 ]
+PHASE_EVIDENCE_HEADER = [
+    "igo", "state", "first_year", "last_year", "code", "basis", "membership", "phase", "status", "start_date",
+    "end_date", "attestation", "attested_at", "source", "source_file", "locator", "quote",
+]
 _NO_ATTESTATION = _Attestation("", "", "", "", "")
+_NO_PHASE_ATTESTATION = PhaseAttestation("", "", "", "", "", "", "", None)
 
 
 @dataclass(frozen=True)
@@ -37,10 +44,13 @@ class Panels:
     igos: tuple[Entity, ...]  # sorted by slug: a column's index is its place here
     states: tuple[Entity, ...]
     horizon: int | None  # the latest year of any membership evidence in the graph
-    # (IGO index, state index) -> the memberships of that state in that IGO, and the codes
-    # they give per year (-9 years left out).
+    # (IGO index, state index) -> the memberships of that state in that IGO (every pair that has one), and the codes
+    # they give as runs (first year, last year, code, origin), sorted; -9 years left out.
+    # Runs, not years: COW's memberships code 2.7 million cells in some 40,000 runs.
     memberships: dict[tuple[int, int], list[_Membership]] = field(repr=False)
-    codes: dict[tuple[int, int], dict[int, int]] = field(repr=False)
+    codes: dict[tuple[int, int], list[tuple[int, int, int, str]]] = field(repr=False)
+    # (IGO index, state index) -> the spans its phases code (phases.phase_spans), for the evidence.
+    spans: dict[tuple[int, int], list[Span]] = field(default_factory=dict, repr=False)
 
     # Lookups ---------------------------------------------------------------------------
     @cached_property
@@ -54,7 +64,10 @@ class Panels:
     def code(self, igo: str, state: str, year: int) -> int:
         """The COW code of `state` in `igo` (slugs) in `year`."""
         i, s = self._igo_index.get(igo), self._state_index.get(state)
-        return self.codes.get((i, s), {}).get(year, MISSING)
+        for a, b, c, _ in self.codes.get((i, s), ()):
+            if a <= year <= b:
+                return c
+        return MISSING
 
     def members(self, igo: str, year: int, code: int = 1) -> list[str]:
         """Slugs of the states holding `code` in `igo` in `year`, sorted."""
@@ -64,41 +77,48 @@ class Panels:
     def cells(self) -> dict[tuple[str, str, int], int]:
         """(IGO slug, state slug, year) -> code, every coded cell (for small panels and tests)."""
         return {(self.igos[i].slug, self.states[s].slug, y): c
-                for (i, s), years in sorted(self.codes.items()) for y, c in sorted(years.items())}
+                for (i, s), runs in sorted(self.codes.items()) for a, b, c, _ in runs for y in range(a, b + 1)}
 
-    @cached_property
-    def _by_igo_year(self) -> dict[tuple[int, int], list[tuple[int, int]]]:
-        out: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for (i, s), years in self.codes.items():
-            for y, c in years.items():
-                out.setdefault((i, y), []).append((s, c))
-        return out
+    def pairs(self) -> Iterator[tuple[tuple[int, int], list[tuple[int, int, int, str]]]]:
+        """Every (IGO, state) pair with a membership, and its runs (none: its claims fall outside
+        the span, or it codes nothing)."""
+        for pair in sorted(self.memberships.keys() | self.codes.keys()):
+            yield pair, self.codes.get(pair, [])
 
-    @cached_property
-    def _by_state_year(self) -> dict[tuple[int, int], list[tuple[int, int]]]:
-        out: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for (i, s), years in self.codes.items():
-            for y, c in years.items():
-                out.setdefault((s, y), []).append((i, c))
+    @property
+    def coded_cells(self) -> int:
+        """How many cells have a code (not -9), counted from the runs."""
+        return sum(b - a + 1 for runs in self.codes.values() for a, b, _, _ in runs)
+
+    def _runs_by(self, axis: int) -> dict[int, list[tuple[int, list]]]:
+        """Row entity (0: IGO, 1: state) -> [(column index, runs)]: the pairs of each row."""
+        out: dict[int, list[tuple[int, list]]] = {}
+        for pair, runs in sorted(self.codes.items()):
+            out.setdefault(pair[axis], []).append((pair[1 - axis], runs))
         return out
 
     # Tables: header + rows, every value a string as it stands in the CSV --------------
     def igo_year(self) -> tuple[list[str], Iterator[list[str]]]:
         header = ["igo", "igo_qid", "year"] + [s.column for s in self.states]
-        return header, self._grid(self.igos, len(self.states), self._by_igo_year, lambda e: [e.slug, e.qid])
+        return header, self._grid(self.igos, len(self.states), self._runs_by(0), lambda e: [e.slug, e.qid])
 
     def state_year(self) -> tuple[list[str], Iterator[list[str]]]:
         header = ["state", "state_qid", "cow_ccode", "year"] + [i.column for i in self.igos]
-        return header, self._grid(self.states, len(self.igos), self._by_state_year, lambda e: [e.slug, e.qid, ""])
+        return header, self._grid(self.states, len(self.igos), self._runs_by(1), lambda e: [e.slug, e.qid, ""])
 
-    def _grid(self, rows_of, width, cells, head) -> Iterator[list[str]]:
-        blank = [str(MISSING)] * width
+    def _grid(self, rows_of, width, pairs, head) -> Iterator[list[str]]:
+        # One entity's block of years at a time: memory is one block (years x columns).
+        lo, hi = self.years[0], self.years[-1]
+        missing = str(MISSING)
         for r, entity in enumerate(rows_of):
             first = head(entity)
-            for y in self.years:
-                row = blank.copy()
-                for col, code in cells.get((r, y), ()):
-                    row[col] = str(code)
+            block = [[missing] * width for _ in self.years]
+            for col, runs in pairs.get(r, ()):
+                for a, b, c, _ in runs:
+                    text = str(c)
+                    for y in range(max(a, lo), min(b, hi) + 1):
+                        block[y - lo][col] = text
+            for y, row in zip(self.years, block):
                 yield [*first, str(y), *row]
 
     def dyad_year(self) -> tuple[list[str], Iterator[list[str]]]:
@@ -118,18 +138,20 @@ class Panels:
     def _dyads(self) -> Iterator[list[str]]:
         full: dict[tuple[int, int], list[int]] = {}  # (state, year) -> IGOs where it is a full member
         members: dict[tuple[int, int], list[int]] = {}  # (IGO, year) -> its full members
-        coded: dict[tuple[int, int], set[int]] = {}  # (state, year) -> IGOs with any code
-        for (i, s), years in sorted(self.codes.items()):
-            for y, c in years.items():
-                coded.setdefault((s, y), set()).add(i)
-                if c == 1:
-                    full.setdefault((s, y), []).append(i)
-                    members.setdefault((i, y), []).append(s)
+        # (state, year) -> IGOs with any code, as bits (the undetermined count: one AND and a
+        # popcount per row).
+        coded_bits: dict[tuple[int, int], int] = {}
+        for (i, s), runs in sorted(self.codes.items()):
+            bit = 1 << i
+            for a, b, c, _ in runs:
+                for y in range(a, b + 1):
+                    coded_bits[s, y] = coded_bits.get((s, y), 0) | bit
+                    if c == 1:
+                        full.setdefault((s, y), []).append(i)
+                        members.setdefault((i, y), []).append(s)
         for lst in members.values():
             lst.sort()
-        # The same sets as bits, for the undetermined count: one AND and a popcount per row.
         full_bits = {k: sum(1 << i for i in v) for k, v in full.items()}
-        coded_bits = {k: sum(1 << i for i in v) for k, v in coded.items()}
         slugs = [i.slug for i in self.igos]
         stride = self.years[-1] + 1  # an int key b * stride + y sorts as (b, y) and hashes faster
         for a, ea in enumerate(self.states):
@@ -170,8 +192,11 @@ class Panels:
         igo, state = self.igos[i].slug, self.states[s].slug
         lo, hi = self.years[0], self.years[-1]
         rows = set()
+        runs = self.codes.get((i, s), ())
         for year, found in claims(self.memberships[i, s], lo, hi, self.horizon).items():
-            code = strongest(found)
+            # The cell's code may come from a phase (stronger than the role): then the phase's
+            # evidence (phase_evidence) traces it, not this.
+            code = next((c for a, b, c, _ in runs if a <= year <= b), MISSING)
             for c, basis, m in found:
                 if c != code:
                     continue
@@ -182,6 +207,29 @@ class Panels:
                     rows.add((igo, state, year, code, basis, m.iri, m.role, m.start, m.end,
                               a.iri, a.attested_at, a.source, a.source_file, a.quote))
         return sorted(rows)
+
+
+    def phase_evidence_table(self) -> tuple[list[str], Iterator[list[str]]]:
+        """Spans of years coded from phases, one row per span, phase and attestation, sorted."""
+        return PHASE_EVIDENCE_HEADER, (r for i, s in sorted(self.spans) for r in self._pair_phase_evidence(i, s))
+
+    def _pair_phase_evidence(self, i: int, s: int) -> list[list[str]]:
+        igo, state = self.igos[i].slug, self.states[s].slug
+        runs = self.codes.get((i, s), ())
+        rows = set()
+        for a, b, code, origin, phase in self.spans[i, s]:
+            for ra, rb, rc, _ in runs:
+                lo, hi = max(a, ra), min(b, rb)
+                if lo > hi or rc != code:
+                    continue  # a stronger code holds these years; its own evidence traces it
+                for att in phase.attestations or [_NO_PHASE_ATTESTATION]:
+                    rows.add((igo, state, lo, hi, code, origin, self._membership_of(i, s, phase), phase.iri,
+                              compact(phase.status), phase.start_text, phase.end_text, att.iri, att.attested_at,
+                              att.source, att.source_file, att.locator, att.quote))
+        return [[*r[:2], str(r[2]), str(r[3]), str(r[4]), *r[5:]] for r in sorted(rows)]
+
+    def _membership_of(self, i: int, s: int, phase) -> str:
+        return next(m.iri for m in self.memberships[i, s] if phase in m.phases)
 
 
 class EvidenceRows:

@@ -1,4 +1,5 @@
-"""Panels on disk: CSV files with W3C CSV-on-the-Web (CSVW) metadata beside them.
+"""Panels on disk: CSV files with W3C CSV-on-the-Web (CSVW) metadata beside them; with COW IGO
+v3 in the graph, the agreement of the panels with COW's own coding (`agreement`).
 
 Each table is written as its rows are made (`tables.Panels`), through the csv module's C
 writer, so memory stays that of the coded cells whatever the size of the table.
@@ -13,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from igokg.namespaces import ID, IGO
+from igokg.publish.panels.agreement import Agreement, cow_agreement
 from igokg.publish.panels.compute import compute_panels
 from igokg.publish.panels.model import (
     _CSVW,
@@ -20,6 +22,7 @@ from igokg.publish.panels.model import (
     _DOCS,
     _LICENSE,
     _SCHEME,
+    AGREEMENT_FILE,
     CELL_RULES,
     CODES,
     MISSING,
@@ -92,7 +95,9 @@ def _metadata(url: str, title: str, description: str, columns: list[dict], key: 
         "dc:source": [
             {"@id": _DATASET},
             *({"@id": IGO + t} for t in ("Membership", "member", "organization", "role", "startDate",
-                                          "endDate", "attestation", "attestedAt", "source", "quote")),
+                                          "endDate", "attestation", "attestedAt", "source", "quote", "phase",
+                                          "status", "earliestStart", "latestStart", "earliestEnd", "latestEnd",
+                                          "locator", "followingValue")),
         ],
         "dc:temporal": f"{panels.years[0]}/{panels.years[-1]}",
         "rdfs:comment": list(CELL_RULES)
@@ -166,7 +171,36 @@ def _table_metadata(panels: Panels) -> dict[str, dict]:
         _column("source_file", "The source's text in the repository (igo:file)."),
         _column("quote", "The words of the source, verbatim."),
     ]
+    ph_cols = [
+        _column("igo", "Slug of the IGO.", required=True, valueUrl=ID + "{igo}"),
+        _column("state", "Slug of the state.", required=True, valueUrl=ID + "{state}"),
+        _column("first_year", "The first year of the span.", {"base": "integer"}, required=True),
+        _column("last_year", "The last year of the span (every year from first_year to last_year has the code).",
+                {"base": "integer"}, required=True),
+        _code_column("code", "The COW code of every cell of the span, as in igo_year.csv and state_year.csv.",
+                     Entity("code", _DATASET)),
+        _column("basis", "Which rule coded the span: phase (years the phase certainly covers), after-phase (0 "
+                "after a phase's end date that its source shows followed by non-membership).",
+                {"base": "string", "format": "^(phase|after-phase)$"}, required=True),
+        _column("membership", "The igo:Membership node.", "anyURI", required=True),
+        _column("phase", "The igo:MembershipPhase node (its dates and bounds are in the graph).", "anyURI", required=True),
+        _column("status", "The phase's igo:status.", required=True),
+        _column("start_date", "The phase's igo:startDate, blank if the source only bounds the start."),
+        _column("end_date", "The phase's igo:endDate, blank if the source only bounds the end or it is open."),
+        _column("attestation", "The igo:Attestation node.", "anyURI"),
+        _column("attested_at", "The attestation's igo:attestedAt, blank if none (a dataset's cells are not dated)."),
+        _column("source", "The source (igo:Dataset, igo:ReferenceDocument…).", "anyURI"),
+        _column("source_file", "The source's text in the repository (igo:file), blank for a pinned source."),
+        _column("locator", "The record locator: table, row, column, years and the verbatim cell value, which "
+                "igokg validate re-reads from the dataset; blank for a quote."),
+        _column("quote", "The words of the source, verbatim; blank for a dataset's cells."),
+    ]
     return {
+        "phase_evidence.csv": _metadata(
+            "phase_evidence.csv", "Evidence for the cells coded from status phases",
+            "One row per span of years, phase and attestation: every cell a phase codes lies in a span; trace it "
+            "to the record locator (a dataset's cells) or the quote (a reference document).",
+            ph_cols, ["igo", "state", "first_year", "phase", "attestation"], panels),
         "igo_year.csv": _metadata(
             "igo_year.csv", "IGO-year membership panel (COW codes)",
             "One row per IGO per year, one column per state (slug_QID), COW membership codes.",
@@ -187,8 +221,45 @@ def _table_metadata(panels: Panels) -> dict[str, dict]:
     }
 
 
-def write_panel_files(panels: Panels, out: Path) -> list[Path]:
-    """Write the four CSVs and their `*.csv-metadata.json` into `out/panels/`; return the paths."""
+def _agreement_metadata(panels: Panels, agreement: Agreement) -> dict:
+    coded, same = agreement.coded()
+    cow = {"base": "string", "format": "^(-9|NA|0|1|2|3)$"}
+    cols = [
+        _column("cow_code", "COW's cell in igo_year_format3: 1, 2, 3, 0, -9, or NA (the state not in the system).",
+                cow, required=True),
+        _code_column("panel_code", "The panel's cell for the same IGO, state (the polity of that year) and year.",
+                     Entity("code", _DATASET)),
+        _column("panel_basis", "Which claim gave the panel's code: phase (a year inside a phase), after-phase (0 after "
+                "a phase's end date), role (an article's membership); with -9, none (the graph has no membership of the state "
+                "in the IGO) or outside (it has one, whose claims do not reach the year).",
+                {"base": "string", "format": "^(phase|after-phase|role|none|outside)$"}, required=True),
+        _column("cells", "How many cells of igo_year_format3 are of this kind.", {"base": "integer", "minimum": 1},
+                required=True),
+        _column("share", "cells / all cells of igo_year_format3.", {"base": "decimal", "minimum": 0, "maximum": 1},
+                required=True),
+        _column("agree", "Whether the panel agrees with COW: the same code, or COW's NA beside the panel's -9.",
+                "boolean", required=True),
+        _column("reason", "Why the cells of this kind are as they are (docs/panels.md).", required=True),
+    ]
+    meta = _metadata(
+        AGREEMENT_FILE, "The panels against COW IGO v3's own coding",
+        "Every cell of COW's igo_year_format3 (one row per IGO and year, one column per state) beside the panel's "
+        "cell, counted by kind: COW's code, the panel's code and the claim that gave it.",
+        cols, ["cow_code", "panel_code", "panel_basis"], panels)
+    meta["dc:source"] = [{"@id": ID + "cow-igo-v3"}, {"@id": _DATASET}]
+    meta["rdfs:comment"] = [
+        f"{agreement.total} cells compared: {agreement.agreeing} agree, {agreement.differing} differ.",
+        f"Of the {coded} cells COW codes 0, 1, 2 or 3, the panel codes {same} the same.",
+        "COW's cells are read from the pinned igo_year_format3 by the project's dataset reader; a column "
+        "that spans several polities is compared, year by year, with the polity of that year.",
+        f"The rules for people: {_DOCS}.",
+    ]
+    return meta
+
+
+def write_panel_files(panels: Panels, out: Path, agreement: Agreement | None = None) -> list[Path]:
+    """Write the CSVs and their `*.csv-metadata.json` into `out/panels/`, with the agreement with
+    COW (`cow_agreement.csv`) when it is given; return the paths."""
     folder = Path(out) / "panels"
     folder.mkdir(parents=True, exist_ok=True)
     tables = {
@@ -196,6 +267,7 @@ def write_panel_files(panels: Panels, out: Path) -> list[Path]:
         "state_year.csv": panels.state_year,
         "dyad_year.csv": panels.dyad_year,
         "evidence.csv": panels.evidence_table,
+        "phase_evidence.csv": panels.phase_evidence_table,
     }
     meta = _table_metadata(panels)
     written = []
@@ -205,6 +277,13 @@ def write_panel_files(panels: Panels, out: Path) -> list[Path]:
         side = folder / f"{name}-metadata.json"
         side.write_text(json.dumps(meta[name], indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="")
         written += [path, side]
+    if agreement is not None:
+        path = folder / AGREEMENT_FILE
+        _write_csv(path, *agreement.table())
+        side = folder / f"{AGREEMENT_FILE}-metadata.json"
+        side.write_text(json.dumps(_agreement_metadata(panels, agreement), indent=2, ensure_ascii=False) + "\n",
+                        encoding="utf-8", newline="")
+        written += [path, side]
     return written
 
 
@@ -212,9 +291,12 @@ def write_panels(build) -> list[Written]:
     """Release writer: the panels over the default span, into `panels/`, each CSV a distribution
     with its CSVW metadata beside it."""
     panels = compute_panels(build.sources.store)
+    agreement = cow_agreement(panels, build.sources)
     meta = _table_metadata(panels)
+    if agreement is not None:
+        meta[AGREEMENT_FILE] = _agreement_metadata(panels, agreement)
     written = []
-    for path in write_panel_files(panels, build.out):
+    for path in write_panel_files(panels, build.out, agreement):
         rel = path.relative_to(build.out).as_posix()
         if rel.endswith(".csv"):
             written.append(Written(rel, "text/csv", meta[path.name]["dc:title"], distribution=True))
