@@ -237,13 +237,7 @@ def test_entity_iri_redirects_a_browser_to_a_page(server, release):
     assert headers["location"] == expected
 
 
-# `.ttl` and `.jsonld` are the site writer's files: they become the CBD with the site change
-# that waits for the perf branch (branch front-site-wip); strict, so this fails once they are.
-_SITE_FILES_PENDING = pytest.mark.xfail(strict=True, reason="site writer's .ttl/.jsonld: CBD once perf lands")
-
-
-@pytest.mark.parametrize("ext, fmt", [pytest.param("ttl", ox.RdfFormat.TURTLE, marks=_SITE_FILES_PENDING),
-                                      pytest.param("jsonld", ox.RdfFormat.JSON_LD, marks=_SITE_FILES_PENDING),
+@pytest.mark.parametrize("ext, fmt", [("ttl", ox.RdfFormat.TURTLE), ("jsonld", ox.RdfFormat.JSON_LD),
                                       ("nt", ox.RdfFormat.N_TRIPLES), ("rdf", ox.RdfFormat.RDF_XML)])
 def test_entity_data_is_its_symmetric_concise_bounded_description(server, release, ext, fmt):
     status, headers, body = get(server, f"/id/csto.{ext}")
@@ -272,7 +266,8 @@ def test_every_format_of_an_entity_holds_the_same_triples(server):
     nt = triples("nt", ox.RdfFormat.N_TRIPLES)
     assert len(nt) > 50
     assert triples("rdf", ox.RdfFormat.RDF_XML) == nt
-    # (the .ttl and .jsonld files are the site writer's; they use the same definition, igokg.describe)
+    assert triples("ttl", ox.RdfFormat.TURTLE) == nt  # the site writer's file, the same definition
+    assert triples("jsonld", ox.RdfFormat.JSON_LD) == nt
 
 
 def test_entity_children_are_included(server, release):

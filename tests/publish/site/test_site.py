@@ -23,6 +23,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import EPOCH, ROOT  # noqa: E402
 
+from igokg.describe import describe
 from igokg.project import Project
 from igokg.publish import build_release
 from igokg.publish.site import render_site
@@ -34,6 +35,7 @@ from igokg.sources import load_sources
 SVG = "{http://www.w3.org/2000/svg}"
 IGO = "https://w3id.org/igokg/ontology#"
 ID = "https://w3id.org/igokg/id/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 VOID_ELEMENTS = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col", "embed", "track"}
 
 
@@ -129,6 +131,12 @@ id:membership-cis-graustark-phase-1991 a igo:MembershipPhase ; igo:status igo:Me
     igo:startDate "1991"^^xsd:gYear ; igo:endDate "1992"^^xsd:gYear ; igo:attestation id:att-graustark-cow .
 id:membership-cis-graustark-phase-1993 a igo:MembershipPhase ; igo:status igo:AssociateMember ;
     igo:latestStart "1993"^^xsd:gYear ; igo:earliestEnd "2014"^^xsd:gYear ; igo:attestation id:att-graustark-cow .
+# Two sources that disagree on the founding of the CIS, one claim preferred by a rule.
+id:founding-cis-fixture-a a igo:Founding ; igo:founded id:cis ; igo:date "1991-12-08"^^xsd:date ;
+    igo:rank igo:PreferredRank ; igo:rankReason igo:IndependentSourcesAgree ;
+    igo:attestation [ a igo:Attestation ; igo:source id:source-000-xinhua ; igo:quote "founded on 8 December 1991" ] .
+id:founding-cis-fixture-b a igo:Founding ; igo:founded id:cis ; igo:date "1993"^^xsd:gYear ;
+    igo:attestation [ a igo:Attestation ; igo:source id:source-003-saenko ; igo:quote "founded in 1993" ] .
 id:att-graustark-cow a igo:Attestation ; igo:source id:cow-igo-v3 ; igo:locator [ a igo:RecordLocator ;
     igo:table "igo_year_format3" ; igo:row "ioname=CIS" ; igo:column "graustark" ; igo:cellValue "1" ] .
 """
@@ -148,6 +156,7 @@ def fixture_site(tmp_path_factory) -> Path:
     (root / "sparql" / "cq99-federated.rq").write_text(
         "# Wikidata labels of the members (federated)\n# needs the internet\n"
         "SELECT ?x WHERE { SERVICE <https://query.wikidata.org/sparql> { ?x ?p ?o } }\n", encoding="utf-8")
+    shutil.copy(ROOT / "sparql" / "conflicts.rq", root / "sparql" / "conflicts.rq")
     (root / "sparql" / "cq50-many-rows.rq").write_text(
         "# Every label\nSELECT ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }\n", encoding="utf-8")
     out = root / "dist"
@@ -230,27 +239,77 @@ def test_every_typed_entity_has_a_page_and_data_files(site, sources):
             assert (site / "id" / f"{slug}.{ext}").is_file(), f"{slug}.{ext}"
 
 
-def test_entity_data_files_hold_the_entity_and_its_inline_nodes(site):
+def test_entity_data_files_are_the_entitys_symmetric_concise_bounded_description(site):
     ttl = list(ox.parse((site / "id" / "founding-sco.ttl").read_bytes(), format=ox.RdfFormat.TURTLE))
-    subjects = {q.subject.value for q in ttl}
+    triples = {(q.subject.value, q.predicate.value, q.object.value) for q in ttl}
+    subjects = {s for s, _, _ in triples}
     assert ID + "founding-sco" in subjects
     assert sum(1 for s in subjects if s.startswith(ID + "founding-sco#participation-")) == 6
-    assert all(s == ID + "founding-sco" or s.startswith(ID + "founding-sco#") for s in subjects)
-    assert (site / "id" / "founding-sco.ttl").read_text().startswith("@prefix igo: ")
+    # the labels of what it mentions (participants, the organization founded, classes)
+    assert any(s == ID + "sco" and p == RDFS + "label" for s, p, _ in triples)
+    assert any(s.startswith(IGO) and p == RDFS + "label" for s, p, _ in triples)
+    assert (site / "id" / "founding-sco.ttl").read_text().startswith("@prefix ")
     jsonld = list(ox.parse((site / "id" / "founding-sco.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD))
     assert {q.triple for q in jsonld} == {q.triple for q in ttl}
     json.loads((site / "id" / "founding-sco.jsonld").read_text())
 
 
-def test_entity_data_files_are_the_dumps_lines_of_the_entity_in_the_dumps_style(tmp_path):
+def test_entity_data_files_hold_what_points_at_the_entity(site):
+    ttl = ox.parse((site / "id" / "csto.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    triples = {(q.subject.value, q.predicate.value, q.object.value) for q in ttl}
+    assert (ID + "membership-csto-armenia", IGO + "organization", ID + "csto") in triples
+
+
+def test_entity_data_files_are_the_cbd_igokg_describe_gives(tmp_path):
+    """The site's walk over its index and `igokg.describe` over a store (what `igokg serve`
+    answers `.nt` with) give the same triples: facts and ontology in one default graph."""
     release = build_release(Project.discover(ROOT, env={"SOURCE_DATE_EPOCH": "1763856000", "IGOKG_SKIP_SOURCES": "all"}, interactive=False)
                             .with_out(tmp_path / "dist")).out
-    lines = gzip.decompress((release / "igokg.nt.gz").read_bytes()).splitlines(keepends=True)
-    for slug in ("founding-sco", "csto", "membership-sco-india", "source-000-xinhua"):
-        mine = b"".join(line for line in lines
-                        if line.startswith((f"<{ID}{slug}> ".encode(), f"<{ID}{slug}#".encode())))
-        assert (release / "id" / f"{slug}.ttl").read_bytes() == turtle_bytes(sort_ntriples(mine)), slug
-        assert (release / "id" / f"{slug}.jsonld").read_bytes() == jsonld_bytes(sort_ntriples(mine)), slug
+    store = ox.Store()
+    store.load(gzip.decompress((release / "igokg.nt.gz").read_bytes()), format=ox.RdfFormat.N_TRIPLES)
+    store.load((release / "ontology.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    for slug in ("founding-sco", "csto", "membership-sco-india", "source-000-xinhua", "mou-2007-csto-sco", "armenia"):
+        expected = set(describe(store, ID + slug))
+        assert len(expected) > 5, slug
+        for ext, fmt in (("ttl", ox.RdfFormat.TURTLE), ("jsonld", ox.RdfFormat.JSON_LD)):
+            got = {q.triple for q in ox.parse((release / "id" / f"{slug}.{ext}").read_bytes(), format=fmt)}
+            assert got == expected, (slug, ext, sorted(map(str, got ^ expected))[:5])
+        assert (release / "id" / f"{slug}.ttl").read_bytes() == turtle_bytes(
+            sort_ntriples(ox.serialize(expected, format=ox.RdfFormat.N_TRIPLES))), slug
+
+
+def test_entity_pages_embed_their_data_as_json_ld(site):
+    page = (site / "id" / "csto.html").read_text()
+    block = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in block and ">" not in block
+    embedded = {q.triple for q in ox.parse(block.encode(), format=ox.RdfFormat.JSON_LD)}
+    assert embedded == {q.triple for q in ox.parse((site / "id" / "csto.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD)}
+    assert '<link rel="alternate" type="text/turtle" href="csto.ttl">' in page
+
+
+def test_a_description_over_the_embed_limit_is_linked_not_embedded(sources, tmp_path, monkeypatch):
+    from igokg.publish.site import writer
+
+    csto = tmp_path / "small" / "id"
+    monkeypatch.setattr(writer, "EMBED_LIMIT", 2000)  # the CSTO's is larger, Ruritania-sized ones are not
+    render_site(sources, tmp_path / "small")
+    page = (csto / "csto.html").read_text()
+    assert '<script type="application/ld+json">' not in page
+    assert '<link rel="alternate" type="application/ld+json" href="csto.jsonld">' in page
+    assert len((csto / "csto.jsonld").read_bytes()) > 2000
+    small = [p for p in csto.glob("*.jsonld") if len(p.read_bytes()) <= 2000]
+    assert small and '<script type="application/ld+json">' in (csto / f"{small[0].stem}.html").read_text()
+
+
+def test_every_page_has_a_search_box_and_the_search_page_works_offline(site):
+    for page in ("index.html", "entities.html", "id/csto.html", "search.html"):
+        text = (site / page).read_text()
+        assert 'role="search"' in text and 'search.html" method="get"' in text, page
+    search = (site / "search.html").read_text()
+    assert 'src="search-index.js"' in search and 'src="static/search.js"' in search
+    assert (site / "static" / "search.js").is_file()
+    index = (site / "search-index.js").read_text()
+    assert index.startswith("// igokg search index") and '["csto","Collective Security Treaty Organization",["CSTO"' in index
 
 
 # --- pictures ---------------------------------------------------------------------------------
@@ -282,6 +341,169 @@ def test_memberships_known_only_by_attestation_get_marks_not_bars(site, fixture_
     assert not [r for r in sco.iter(SVG + "rect") if r.get("data-member") == "ruritania"]
     mark = [c for c in sco.iter(SVG + "circle") if c.get("data-member") == "ruritania"]
     assert len(mark) == 1 and mark[0].get("data-date") == "2018-06-08" and mark[0].get("data-role") == "observer"
+
+
+def _phases(svg: ET.Element, member: str) -> list[ET.Element]:
+    return [g for g in svg.iter(SVG + "g") if "phase" in g.get("class", "").split() and g.get("data-member") == member]
+
+
+def _edges(phase: ET.Element) -> str:
+    return next(p for p in phase.iter(SVG + "path") if p.get("class") == "edges").get("d")
+
+
+def test_a_membership_known_by_its_phases_is_drawn_phase_by_phase(fixture_site):
+    svg = _svg(fixture_site / "timeline-cis.svg")
+    member, associate = _phases(svg, "graustark")
+    assert (member.get("data-role"), member.get("data-start"), member.get("data-end")) == ("member", "1991", "1992")
+    assert member.get("data-start-kind") == "date" and member.get("data-end-kind") == "date"
+    assert _edges(member).count("v") == 2  # a hard edge at both ends
+    assert not list(member.iter(SVG + "polygon"))
+    # the associate phase: its start is a bound (latestStart 1993), it is open at the data's end
+    assert (associate.get("data-role"), associate.get("data-start"), associate.get("data-end")) == ("associate", "1993", "2014")
+    assert associate.get("data-start-kind") == "bound" and associate.get("data-end-kind") == "open"
+    assert "v" not in _edges(associate)  # no edge drawn at either end
+    assert [r.get("class") for r in associate.iter(SVG + "rect")] == ["lead", "segment"]
+    segment = next(r for r in associate.iter(SVG + "rect") if r.get("class") == "segment")
+    assert segment.get("fill") == "#b9d0ec"  # the associate style
+    ticks = {int(t.get("data-year")): float(t.get("x1")) for t in svg.iter(SVG + "line") if t.get("data-year")}
+    assert float(segment.get("x")) + float(segment.get("width")) == pytest.approx(ticks[2015], abs=0.1)
+    tip = max(float(v.split(",")[0]) for v in next(associate.iter(SVG + "polygon")).get("points").split())
+    assert tip > max(ticks.values())  # an arrow past the axis: through at least 2014, not an end
+    kinds = [e.get("data-kind") for e in svg.iter(SVG + "g") if e.get("class") == "entry"]
+    assert {"role member", "role associate", "lead", "arrow"} <= set(kinds)
+    assert "tail" not in kinds  # no end between bounds is drawn here: no legend entry for it
+
+
+def test_a_states_page_has_a_compact_timeline_of_its_memberships(fixture_site):
+    page = (fixture_site / "id" / "graustark.html").read_text()
+    svg = ET.fromstring(page.split("<figure", 1)[1].split(">", 1)[1].split("<figcaption>", 1)[0])
+    rows = [g.get("data-member") for g in svg.iter(SVG + "g") if g.get("class") == "row"]
+    assert rows == ["cis"]
+    assert [p.get("data-role") for p in _phases(svg, "cis")] == ["member", "associate"]
+
+
+@pytest.fixture(scope="module")
+def full_pictures(full_sources):
+    """Draw one picture of the full graph (articles, COW, the Factbook) without the whole site."""
+    from igokg.publish.site.graph import _entity_iris, _index
+    from igokg.publish.site.links import Links, _memberships, _relations
+    from igokg.publish.site.writer import _environment
+
+    g = _index(full_sources)
+    rel = _relations(g, _memberships(g, Links(g, "../", set(_entity_iris(g)))))
+    template = _environment().get_template("site_timeline.svg")
+    return lambda draw, slug: ET.fromstring(template.render(t=draw(g, ID + slug, rel, ""), standalone=True).encode())
+
+
+def test_ukraine_in_the_cis_is_a_member_then_an_associate_open_at_2014(full_pictures):
+    from igokg.publish.site.pictures import member_timeline_data, timeline_data
+
+    for svg, key in ((full_pictures(timeline_data, "cis"), "ukraine"), (full_pictures(member_timeline_data, "ukraine"), "cis")):
+        phases = [(p.get("data-role"), p.get("data-start"), p.get("data-end"), p.get("data-end-kind")) for p in _phases(svg, key)]
+        assert phases == [("member", "1991", "1992", "date"), ("associate", "1993", "2014", "open")]
+
+
+def test_cow_phases_with_only_start_bounds_are_soft_edged_on_the_full_graph(full_pictures):
+    from igokg.publish.site.pictures import timeline_data
+
+    svg = full_pictures(timeline_data, "gef")  # the Global Environment Facility: many members coded from an unknown year
+    phases = [g for g in svg.iter(SVG + "g") if "phase" in g.get("class", "").split()]
+    assert len(phases) > 150
+    bound = [p for p in phases if p.get("data-start-kind") == "bound"]
+    dated = [p for p in phases if p.get("data-start-kind") == "date"]
+    assert len(bound) > 100 and dated
+    for p in phases:
+        rects = [r.get("class") for r in p.iter(SVG + "rect")]
+        hard_end = p.get("data-end-kind") == "date"
+        if p in bound:  # faded in, no edge at the start
+            assert rects[0] == "lead" and _edges(p).count("v") == int(hard_end)
+        else:
+            assert "lead" not in rects and _edges(p).count("v") == 1 + int(hard_end)
+    assert all(p.get("data-end") != "2014" or p.get("data-end-kind") == "open" for p in phases)
+
+
+def test_the_landing_page_of_the_full_graph_draws_the_articles_matrix_and_links_the_full_one(full_sources):
+    from igokg.publish.site.graph import _entity_iris, _index
+    from igokg.publish.site.links import Links, _memberships, _relations
+    from igokg.publish.site.pictures import matrix_data
+    from igokg.publish.site.writer import _environment, _index_matrix
+
+    g = _index(full_sources)
+    rel = _relations(g, _memberships(g, Links(g, "../", set(_entity_iris(g)))))
+    part, scope = _index_matrix(g, rel)
+    assert scope["all_orgs"] > 500 and scope["orgs"] == len(part.by_org) < 20
+    assert {ID + o for o in ("csto", "sco", "cis")} <= set(part.by_org)
+    svg = _environment().get_template("site_matrix.svg").render(m=matrix_data(g, part, ""), standalone=False)
+    assert len(svg) < 100_000
+    cells = {(c.get("data-state"), c.get("data-org")): c.get("data-role")
+             for c in ET.fromstring(svg).iter(SVG + "g") if "cell" in c.get("class", "").split()}
+    assert cells[("serbia", "csto")] == "observer"
+
+
+def test_the_landing_page_of_a_small_graph_draws_the_whole_matrix(site):
+    assert (site / "index.html").read_text().count('class="cell') == (site / "matrix.svg").read_text().count('class="cell')
+
+
+# --- conflicts -----------------------------------------------------------------------------------
+
+
+def test_conflicts_page_shows_both_claims_their_sources_and_the_rule(fixture_site):
+    page = parse_html(fixture_site / "conflicts.html")
+    section = next(page.iter("section", id="founding-cis-fixture-a--founding-cis-fixture-b"))
+    assert section.attrs["data-kind"] == "founding date"
+    rows = {r.attrs["data-side"]: r for r in section.iter("tr", class_="claim")}
+    a, b = rows["A"], rows["B"]
+    assert "preferred" in a.attrs["class"].split() and "preferred" not in b.attrs["class"].split()
+    assert "1991-12-08" in a.text() and "1993" in b.text()
+    assert any(x.attrs.get("href") == "id/source-000-xinhua.html" for x in a.iter("a"))
+    assert any(x.attrs.get("href") == "id/source-003-saenko.html" for x in b.iter("a"))
+    rule = next(section.iter("p", class_="rule"))
+    assert any(x.attrs.get("href") == "ontology.html#IndependentSourcesAgree" for x in rule.iter("a"))
+    assert "more independent sources" in rule.text()  # the rule's definition, from the ontology
+
+
+def test_conflict_axis_draws_each_claim_at_its_precision(fixture_site):
+    page = (fixture_site / "conflicts.html").read_text()
+    block = page.split('id="founding-cis-fixture-a--founding-cis-fixture-b"', 1)[1].split("</section>", 1)[0]
+    svg = ET.fromstring(block[block.index("<svg"):block.index("</svg>") + 6])
+    claims = {g.get("data-side"): g for g in svg.iter(SVG + "g")}
+    assert claims["A"].get("data-precision") == "day" and list(claims["A"].iter(SVG + "circle"))
+    assert claims["B"].get("data-precision") == "year"
+    year = next(claims["B"].iter(SVG + "rect"))
+    ticks = {int(t.get("data-year")): float(t.get("x1")) for t in svg.iter(SVG + "line") if t.get("data-year")}
+    per_year = (ticks[max(ticks)] - ticks[min(ticks)]) / (max(ticks) - min(ticks))
+    assert float(year.get("width")) == pytest.approx(per_year, abs=0.2)  # the whole of 1993
+    assert next(claims["A"].iter(SVG + "circle")).get("fill") != next(claims["B"].iter(SVG + "rect")).get("fill")
+
+
+def test_conflicts_are_linked_from_the_index_and_every_entity_involved(fixture_site):
+    index = parse_html(fixture_site / "index.html")
+    assert any(a.attrs.get("href") == "conflicts.html" for a in index.iter("a"))
+    for slug in ("cis", "founding-cis-fixture-a", "founding-cis-fixture-b"):
+        page = parse_html(fixture_site / "id" / f"{slug}.html")
+        assert any(a.attrs.get("href") == "../conflicts.html#founding-cis-fixture-a--founding-cis-fixture-b"
+                   for a in page.iter("a")), slug
+    assert not any("conflicts.html#" in a.attrs.get("href", "") for a in parse_html(fixture_site / "id" / "csto.html").iter("a"))
+
+
+def test_conflicts_page_of_the_full_graph_names_the_factbook_preferred_for_the_csto(full_sources, tmp_path):
+    from igokg.publish.site.conflicts import conflicts_data
+    from igokg.publish.site.graph import _entity_iris, _index
+    from igokg.publish.site.links import Links
+    from igokg.publish.site.writer import _environment
+
+    g = _index(full_sources)
+    conflicts, involved = conflicts_data(g, Links(g, "", set(_entity_iris(g))), full_sources)
+    csto = next(c for c in conflicts if c["id"] == "founding-csto--founding-csto-factbook")
+    assert [(c["value"], c["preferred"]) for c in csto["claims"]] == [("1992", False), ("2002-10-07", True)]
+    assert csto["rule"]["iri"] == IGO + "ReferenceWorkOverNews"
+    india = next(c for c in conflicts if c["subject"]["iri"] == ID + "membership-sco-india")
+    assert [(r["how"], r["date"]) for r in india["axis"]["rows"]] == [("at", "2018-02-01"), ("since", "2017")]
+    assert {ID + "india", ID + "sco", ID + "membership-sco-india"} <= set(involved)
+    html = _environment().get_template("site_conflicts.html").render(
+        root="", conflicts=conflicts, files=[], version="x", issued="", base_iri="")
+    (tmp_path / "conflicts.html").write_text(html, encoding="utf-8")
+    assert len(list(parse_html(tmp_path / "conflicts.html").iter("section", class_="conflict"))) == len(conflicts) >= 6
 
 
 def test_matrix_marks_serbia_as_csto_observer(site):

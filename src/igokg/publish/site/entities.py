@@ -34,7 +34,6 @@ from igokg.publish.site.links import (
     _attestations,
     _membership_sentence,
 )
-from igokg.publish.writers.serialize import jsonld_bytes, turtle_bytes
 
 PREDICATE_WORDS = {
     RDFS_LABEL: "label",
@@ -98,15 +97,6 @@ def _related(g: Graph, links: Links, iri: str) -> list[dict]:
             seen[(owner, via)] = {"entity": links.term(ox.NamedNode(owner)), "predicate": _predicate(links, via),
                                   "inline": s != owner}
     return [seen[k] for k in sorted(seen, key=lambda k: (g.label(k[0]), k[0], k[1]))]
-
-
-def _write_data_files(g: Graph, iri: str, files) -> None:
-    """The entity's triples and its inline nodes', in the release's own Turtle and JSON-LD style."""
-    nt = g.entity_ntriples(iri)  # already in canonical order
-    triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]  # parsed once for both
-    slug = _slug(iri)
-    files.write(f"id/{slug}.ttl", "text/turtle", turtle_bytes(nt, triples=triples))
-    files.write(f"id/{slug}.jsonld", "application/ld+json", jsonld_bytes(nt, triples=triples))
 
 
 def _event_sentence(g: Graph, links: Links, iri: str) -> dict:

@@ -25,7 +25,7 @@ from igokg.sources import Sources
 __all__ = ["SITE_PAGES"]
 
 #: The top-level files this writer owns (besides id/, static/ and timeline-*.svg).
-SITE_PAGES = ("index.html", "entities.html", "ontology.html", "queries.html", "matrix.svg")
+SITE_PAGES = ("index.html", "entities.html", "ontology.html", "queries.html", "search.html", "conflicts.html", "matrix.svg")
 
 RDFS_LABEL = RDFS + "label"
 SKOS_PREF = SKOS + "prefLabel"

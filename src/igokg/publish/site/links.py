@@ -90,7 +90,9 @@ def _phases(g: Graph, m: str) -> list[dict]:
         latest_start, earliest_end = g.first(p, IGO + "latestStart"), g.first(p, IGO + "earliestEnd")
         since = f"from {start}" if start else (f"from {latest_start} at the latest" if latest_start else "")
         until = f"to {end}" if end else (f"to at least {earliest_end}" if earliest_end else "")
-        out.append({"role": ROLE_KEY[status], "span": " ".join(x for x in (since, until) if x)})
+        out.append({"role": ROLE_KEY[status], "span": " ".join(x for x in (since, until) if x), "iri": p,
+                    "start": start, "latest_start": latest_start, "earliest_start": g.first(p, IGO + "earliestStart"),
+                    "end": end, "earliest_end": earliest_end, "latest_end": g.first(p, IGO + "latestEnd")})
     return out
 
 
@@ -104,7 +106,7 @@ class MembershipInfo:
     end: str | None
     attested: list[str]  # attestation dates, sorted
     attestations: list[dict]
-    phases: list[dict] = field(default_factory=list)  # a membership known only by its phases: each {role, span}
+    phases: list[dict] = field(default_factory=list)  # a membership known only by its phases: each {role, span, dates…}
 
 
 def _memberships(g: Graph, links: Links) -> list[MembershipInfo]:

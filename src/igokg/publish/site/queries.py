@@ -79,7 +79,7 @@ def _downloads(out: Path, written: list[Written], digest=None) -> list[dict]:
     for rel in sorted(w.path for w in written):
         p = out / rel
         top = rel.split("/", 1)[0]
-        if top in NOT_DOWNLOADS or top in SITE_PAGES or ("/" not in rel and p.suffix in (".html", ".svg", ".css")):
+        if top in NOT_DOWNLOADS or top in SITE_PAGES or ("/" not in rel and p.suffix in (".html", ".svg", ".css", ".js")):
             continue
         if top.startswith("."):
             continue

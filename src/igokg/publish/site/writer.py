@@ -18,13 +18,16 @@ from igokg.namespaces import (
     IGO,
     compact,
 )
-from igokg.publish.site.entities import _entity_page, _write_data_files
-from igokg.publish.site.graph import _entity_iris, _index, _slug
-from igokg.publish.site.links import Links, _memberships, _relations
+from igokg.publish.site.conflicts import conflicts_data
+from igokg.publish.site.data import DataFiles
+from igokg.publish.site.entities import _entity_page
+from igokg.publish.site.graph import RDFS_LABEL, _entity_iris, _index, _slug
+from igokg.publish.site.links import Links, Relations, _memberships, _relations
 from igokg.publish.site.ontology_doc import _ontology_terms
-from igokg.publish.site.pictures import matrix_data, timeline_data
+from igokg.publish.site.pictures import matrix_data, member_timeline_data, timeline_data
 from igokg.publish.site.queries import _downloads, _queries
-from igokg.release import Written
+from igokg.publish.writers.search import naming_triples, search_entries, search_index_js
+from igokg.release import SEARCH_INDEX_JS, Written
 from igokg.sources import Sources
 
 
@@ -132,12 +135,15 @@ def _render_pages(lo: int, hi: int, files: _Files | None = None) -> tuple[list[W
     if files is None:
         files = _Files(job["out"], {} if job["digests"] is not None else None)
     g, deep, rel, page, timelines, common = job["g"], job["deep"], job["rel"], job["page"], job["timelines"], job["common"]
+    data, involved = DataFiles(g, files), job["conflicts"]
     for iri in job["entities"][lo:hi]:
         ctx = _entity_page(g, deep, iri, rel)
+        timeline = timelines.get(iri)
+        if timeline is None and iri in rel.by_member and IGO + "State" in g.types(iri):  # a state's, compact
+            timeline = job["svg_timeline"].render(t=member_timeline_data(g, iri, rel, "../"), standalone=False)
         files.text(f"id/{ctx['slug']}.html", page.render(
-            root="../", e=ctx, timeline=timelines.get(iri), timeline_file=(
-                f"../timeline-{_slug(iri)}.svg" if iri in timelines else None), **common))
-        _write_data_files(g, iri, files)
+            root="../", e=ctx, jsonld=_script_json(data.write(iri)), timeline=timeline, conflicts=involved.get(iri, []),
+            timeline_file=(f"../timeline-{_slug(iri)}.svg" if iri in timelines else None), **common))
     return files.written, files.digests or {}
 
 
@@ -204,11 +210,19 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
         inline_timelines[org] = svg_timeline.render(t=timeline_data(g, org, rel, "../"), standalone=False)
     matrix = matrix_data(g, rel, "")
     _write("matrix.svg", svg_matrix.render(m=matrix, standalone=True))
-    inline_matrix = svg_matrix.render(m=matrix, standalone=False)
+    index_rel, matrix_scope = _index_matrix(g, rel)
+    inline_matrix = svg_matrix.render(m=matrix if index_rel is rel else matrix_data(g, index_rel, ""), standalone=False)
 
-    # Entity pages and their data.
+    # Where the sources disagree: a page, linked from the landing page and each entity involved.
+    conflicts, involved = conflicts_data(g, top, sources)
+    _write("conflicts.html", env.get_template("site_conflicts.html").render(
+        root="", conflicts=conflicts, files=[f for f in ("conflicts.csv", "conflicts.json", "queries/conflicts.rq") if (out / f).is_file()],
+        **common))
+
+    # Entity pages and their data: the page embeds the data as JSON-LD, for static hosts.
     _PAGES = {"g": g, "deep": deep, "rel": rel, "page": env.get_template("site_entity.html"), "entities": entities,
-              "timelines": inline_timelines, "common": common, "out": out, "digests": digests}
+              "timelines": inline_timelines, "svg_timeline": svg_timeline, "conflicts": involved,
+              "common": common, "out": out, "digests": digests}
     try:
         _entity_pages(files, page_processes(len(entities)) if processes is None else processes)
     finally:
@@ -241,7 +255,7 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     _write("index.html", env.get_template("site_index.html").render(
         root="", triples=g.triples, entity_count=len(entities), classes=classes,
         memberships=len(memberships), sources_count=sources_count, orgs=org_rows, other_orgs=other_orgs,
-        downloads=downloads, matrix=inline_matrix, year=year, **common))
+        downloads=downloads, matrix=inline_matrix, matrix_scope=matrix_scope, year=year, conflicts=conflicts, **common))
 
     # Ontology documentation.
     header, sections = _ontology_terms(g, top)
@@ -253,7 +267,45 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     _write("queries.html", env.get_template("site_queries.html").render(
         root="", queries=_queries(sources, out, g, top), **common))
 
-    # Style sheet.
-    css = resources.files("igokg").joinpath("static/site.css").read_bytes()
-    files.write("static/site.css", "text/css", css)
+    # Search without a server: the index as a script, and a page that searches it in the browser.
+    class_names: dict[str, str] = {}
+    for subject, pairs in sorted(g.onto.items(), key=lambda kv: str(kv[0])):
+        for p, o in pairs:
+            if p == RDFS_LABEL and isinstance(subject, ox.NamedNode) and getattr(o, "language", None) == "en":
+                class_names.setdefault(subject.value, o.value)
+    files.write(SEARCH_INDEX_JS, "text/javascript",
+                search_index_js(search_entries(naming_triples(sources), class_names)).encode("utf-8"))
+    _write("search.html", env.get_template("site_search.html").render(root="", **common))
+
+    # Style sheet and script.
+    for name, media in (("site.css", "text/css"), ("search.js", "text/javascript")):
+        files.write(f"static/{name}", media, resources.files("igokg").joinpath(f"static/{name}").read_bytes())
     return files.written
+
+
+#: Above this many organizations the landing page draws the articles' part of the matrix only
+#: (the full one, 224 states x 534 organizations on the full graph, is 4 MB: matrix.svg).
+INDEX_MATRIX_ORGS = 40
+
+
+def _index_matrix(g, rel: Relations) -> tuple[Relations, dict | None]:
+    """The memberships the landing page's matrix draws, and what it leaves out (None: all)."""
+    if len(rel.by_org) <= INDEX_MATRIX_ORGS:
+        return rel, None
+    stated = [m for m in rel.memberships if g.iris(m.iri, IGO + "role")]  # the articles': a role, not phases
+    part = _relations(g, stated)
+    return part, {"orgs": len(part.by_org), "all_orgs": len(rel.by_org), "all_states": len(rel.by_member)}
+
+
+#: Larger descriptions are linked from the page, not embedded in it (the COW dataset's, with
+#: its 20,000 attestations, is 3 MB: a page to read should not carry that).
+EMBED_LIMIT = 512 * 1024
+
+
+def _script_json(jsonld: bytes) -> str | None:
+    """JSON-LD to embed in `<script>`: no "<", ">" or "&" left to end the element early (the
+    JSON escapes read the same); None over `EMBED_LIMIT`."""
+    if len(jsonld) > EMBED_LIMIT:
+        return None
+    return jsonld.decode("utf-8").replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+

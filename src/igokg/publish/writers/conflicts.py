@@ -17,7 +17,7 @@ from igokg.namespaces import compact
 from igokg.query import run_query
 from igokg.release import Written
 
-__all__ = ["write_conflicts", "CONFLICTS_QUERY"]
+__all__ = ["write_conflicts", "conflict_rows", "CONFLICTS_QUERY"]
 
 CONFLICTS_QUERY = "conflicts.rq"
 
@@ -29,22 +29,33 @@ def _text(term) -> str:  # noqa: ANN001 - a pyoxigraph term or None
     return compact(value) if value.startswith("http") and " " not in value else value
 
 
-def write_conflicts(build) -> list[Written]:
-    path = build.project.sparql_dir / CONFLICTS_QUERY
+def conflict_rows(sources) -> tuple[list[str], list[list]] | None:
+    """The report's variables and rows (pyoxigraph terms, None where unbound), from
+    `sparql/conflicts.rq` run on the sources; None when the project has no such query."""
+    project = sources.project
+    path = project.sparql_dir / CONFLICTS_QUERY
     if not path.is_file():
-        return []
+        return None
     try:
-        result = run_query(build.sources.store, path.read_text(encoding="utf-8"), source=build.project.relative(path))
+        result = run_query(sources.store, path.read_text(encoding="utf-8"), source=project.relative(path))
     except QueryError as exc:
         raise PublishError(f"{exc}\n  the conflicts report must run before a release is published") from None
-    rows = [[_text(t) for t in row] for row in result.rows]
+    return result.variables, result.rows
+
+
+def write_conflicts(build) -> list[Written]:
+    found = conflict_rows(build.sources)
+    if found is None:
+        return []
+    variables, result_rows = found
+    rows = [[_text(t) for t in row] for row in result_rows]
     rows = [[" ".join(compact(x) for x in cell.split()) if cell.startswith("http") else cell for cell in row] for row in rows]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(result.variables)
+    writer.writerow(variables)
     writer.writerows(rows)
     (build.out / "conflicts.csv").write_text(buf.getvalue(), encoding="utf-8", newline="")
-    records = [dict(zip(result.variables, row)) for row in rows]
+    records = [dict(zip(variables, row)) for row in rows]
     doc = {"description": "Where the sources disagree: both claims, their sources, and the preferred one with its rule",
            "query": f"queries/{CONFLICTS_QUERY}", "conflicts": records}
     (build.out / "conflicts.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from igokg.namespaces import DCT, ID, ONTOLOGY, RDF_TYPE, RDFS, SKOS
 from igokg.release import SEARCH_NAME, SEARCH_SCHEMA, Written
 
-__all__ = ["SearchEntry", "search_entries", "search_index_js", "write_search_index", "write_search"]
+__all__ = ["SearchEntry", "naming_triples", "search_entries", "search_index_js", "write_search_index", "write_search"]
 
 _NAMES = (RDFS + "label", SKOS + "prefLabel", DCT + "title")
 _OTHER = (SKOS + "altLabel",)
@@ -123,7 +123,7 @@ def search_index_js(entries: list[SearchEntry]) -> str:
             "window.IGOKG_SEARCH = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n")
 
 
-def _naming_triples(sources):
+def naming_triples(sources):
     """The fact triples `search_entries` reads (classes and labels), asked of the store by
     predicate, so no other triple is materialized in Python."""
     store = sources.store
@@ -136,7 +136,7 @@ def _naming_triples(sources):
 
 
 def write_search(build) -> list[Written]:
-    entries = search_entries(_naming_triples(build.sources), _class_names(build))
+    entries = search_entries(naming_triples(build.sources), _class_names(build))
     path = build.out / SEARCH_NAME
     if path.exists():
         path.unlink()
