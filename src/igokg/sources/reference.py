@@ -22,22 +22,27 @@ class ReferenceEntry:
     confidence: str  # confirmed-2-sources | one-source | not-found
 
 
-def read_reference(path: Path) -> dict[str, ReferenceEntry]:
-    """Verified QIDs, keyed by QID (rows marked not-found have no QID to key)."""
-    out: dict[str, ReferenceEntry] = {}
+def _tsv_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a reference table (UTF-8, tab-separated, a header row); none when it is absent."""
     if not path.is_file():
-        return out
+        return []
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
-                qid = (row.get("id") or "").strip()
-                if qid.startswith(("Q", "P")) and qid[1:].isdigit():
-                    label = row.get("label") or row.get("statenme") or row.get("orgname") or ""
-                    out[qid] = ReferenceEntry(qid, label, row.get("kind", ""), row.get("confidence", ""))
+            return list(csv.DictReader(fh, delimiter="\t"))
     except UnicodeDecodeError as exc:
         raise SourceError(path, f"not UTF-8 text (byte {exc.start}: {exc.reason})", hint="save the table as UTF-8 TSV") from None
     except (OSError, csv.Error) as exc:
         raise SourceError(path, f"cannot read the table: {exc}") from None
+
+
+def read_reference(path: Path) -> dict[str, ReferenceEntry]:
+    """Verified QIDs, keyed by QID (rows marked not-found have no QID to key)."""
+    out: dict[str, ReferenceEntry] = {}
+    for row in _tsv_rows(path):
+        qid = (row.get("id") or "").strip()
+        if qid.startswith(("Q", "P")) and qid[1:].isdigit():
+            label = row.get("label") or row.get("statenme") or row.get("orgname") or ""
+            out[qid] = ReferenceEntry(qid, label, row.get("kind", ""), row.get("confidence", ""))
     return out
 
 
@@ -68,21 +73,13 @@ class CowLink:
 def read_cow_links(path: Path, key: str) -> dict[str, CowLink]:
     """One row per COW state (key "ccode") or IGO (key "ioname") of a COW reference table."""
     out: dict[str, CowLink] = {}
-    if not path.is_file():
-        return out
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
-                qid = (row.get("id") or "").strip()
-                ok = qid.startswith("Q") and qid[1:].isdigit() and row.get("confidence") in _RANK
-                name = row.get("statenme") or row.get("orgname") or ""
-                out[row[key].strip()] = CowLink(row[key].strip(), name, qid if ok else None, row.get("confidence", ""))
-    except UnicodeDecodeError as exc:
-        raise SourceError(path, f"not UTF-8 text (byte {exc.start}: {exc.reason})", hint="save the table as UTF-8 TSV") from None
-    except KeyError:
-        raise SourceError(path, f"has no column {key!r}", hint="keep the table's header row as shipped") from None
-    except (OSError, csv.Error) as exc:
-        raise SourceError(path, f"cannot read the table: {exc}") from None
+    for row in _tsv_rows(path):
+        if row.get(key) is None:
+            raise SourceError(path, f"has no column {key!r}", hint="keep the table's header row as shipped")
+        qid = (row.get("id") or "").strip()
+        ok = qid.startswith("Q") and qid[1:].isdigit() and row.get("confidence") in _RANK
+        name = row.get("statenme") or row.get("orgname") or ""
+        out[row[key].strip()] = CowLink(row[key].strip(), name, qid if ok else None, row.get("confidence", ""))
     return out
 
 
