@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import json
 import os
+import signal
 import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -766,3 +767,18 @@ def test_a_large_site_renders_its_pages_in_as_many_processes_as_it_may_use_and_a
 
     assert page_processes(PARALLEL_FROM - 1) == 1
     assert page_processes(10 * PARALLEL_FROM) == min(8, len(os.sched_getaffinity(0)))
+
+
+def _killed(lo: int, hi: int):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_page_renderer_killed_is_a_one_line_publish_error(sources, tmp_path, monkeypatch):
+    from igokg.errors import PublishError
+    from igokg.publish.site import writer
+
+    monkeypatch.setattr(writer, "_render_pages", _killed)
+    with pytest.raises(PublishError) as err:
+        render_site(sources, tmp_path / "site", processes=2)
+    assert "a process rendering the site's pages was killed" in str(err.value)
+    assert "\n" not in str(err.value) and writer._PAGES is None

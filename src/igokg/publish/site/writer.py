@@ -7,12 +7,14 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from igokg.errors import PublishError
 from igokg.namespaces import (
     BASE,
     IGO,
@@ -154,13 +156,17 @@ def _entity_pages(files: _Files, processes: int) -> None:
         return
     bounds = [(n * k // processes, n * (k + 1) // processes) for k in range(processes)]
     (files.out / "id").mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        shares = [pool.submit(_render_pages, lo, hi) for lo, hi in bounds]
-        for share in shares:  # in entity order, as one process would have written them
-            written, digests = share.result()
-            files.written += written
-            if files.digests is not None:
-                files.digests.update(digests)
+    try:
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            shares = [pool.submit(_render_pages, lo, hi) for lo, hi in bounds]
+            for share in shares:  # in entity order, as one process would have written them
+                written, digests = share.result()
+                files.written += written
+                if files.digests is not None:
+                    files.digests.update(digests)
+    except BrokenProcessPool:
+        raise PublishError(f"a process rendering the site's pages was killed (out of memory?) while writing into "
+                           f"{files.out}; nothing was published") from None
 
 
 def write_site(build) -> list[Written]:
