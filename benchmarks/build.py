@@ -549,7 +549,6 @@ def real_project() -> Path:
 
 def bench_real(args: argparse.Namespace) -> dict:
     """The real-data row: the project's articles, COW IGO v3 and the Factbook."""
-    sys.path.insert(0, str(REPO / "src"))
     from igokg.errors import MissingSource
     from igokg.sources.datasets import plan_pinned
 

@@ -23,12 +23,12 @@ from igokg.namespaces import (
 from igokg.publish.site.conflicts import conflicts_data
 from igokg.publish.site.data import DataFiles
 from igokg.publish.site.entities import _entity_page
-from igokg.publish.site.graph import RDFS_LABEL, _entity_iris, _index, _slug
+from igokg.publish.site.graph import _entity_iris, _index, _slug
 from igokg.publish.site.links import Links, Relations, _memberships, _relations
 from igokg.publish.site.ontology_doc import _ontology_terms
 from igokg.publish.site.pictures import matrix_data, member_timeline_data, timeline_data
 from igokg.publish.site.queries import _downloads, _queries
-from igokg.publish.writers.search import naming_triples, search_entries, search_index_js
+from igokg.publish.writers.search import entries_of, search_index_js
 from igokg.release import SEARCH_INDEX_JS, Written
 from igokg.sources import Sources
 
@@ -274,13 +274,7 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
         root="", queries=_queries(sources, out, g, top), **common))
 
     # Search without a server: the index as a script, and a page that searches it in the browser.
-    class_names: dict[str, str] = {}
-    for subject, pairs in sorted(g.onto.items(), key=lambda kv: str(kv[0])):
-        for p, o in pairs:
-            if p == RDFS_LABEL and isinstance(subject, ox.NamedNode) and getattr(o, "language", None) == "en":
-                class_names.setdefault(subject.value, o.value)
-    files.write(SEARCH_INDEX_JS, "text/javascript",
-                search_index_js(search_entries(naming_triples(sources), class_names)).encode("utf-8"))
+    files.write(SEARCH_INDEX_JS, "text/javascript", search_index_js(entries_of(sources)).encode("utf-8"))
     _write("search.html", env.get_template("site_search.html").render(root="", **common))
 
     # Style sheet and script.

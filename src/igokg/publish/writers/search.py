@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from igokg.namespaces import DCT, ID, ONTOLOGY, RDF_TYPE, RDFS, SKOS
+from igokg.namespaces import DCT, ID, RDF_TYPE, RDFS, SKOS
 from igokg.release import SEARCH_NAME, SEARCH_SCHEMA, Written
 
-__all__ = ["SearchEntry", "naming_triples", "search_entries", "search_index_js", "write_search_index", "write_search"]
+__all__ = ["SearchEntry", "class_names", "entries_of", "naming_triples", "search_entries", "search_index_js", "write_search_index", "write_search"]
 
 _NAMES = (RDFS + "label", SKOS + "prefLabel", DCT + "title")
 _OTHER = (SKOS + "altLabel",)
@@ -105,15 +105,21 @@ def write_search_index(entries: list[SearchEntry], path) -> None:
         con.close()
 
 
-def _class_names(build) -> dict[str, str]:
-    """English names of the ontology's classes (`igo:State` -> "state"), from the release's ontology."""
-    path = build.out / "ontology.ttl"
+def class_names(sources) -> dict[str, str]:
+    """English names of the ontology's terms (`igo:State` -> "state"), from its graphs in the store."""
+    label = ox.NamedNode(RDFS + "label")
+    found = [q.triple for rel in sources.ontology_files
+             for q in sources.store.quads_for_pattern(None, label, None, sources.graph_of(rel))]
     names: dict[str, str] = {}
-    if path.is_file():
-        for t in sorted(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY), key=str):
-            if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal) and t.object.language == "en":
-                names.setdefault(t.subject.value, t.object.value)
+    for t in sorted(found, key=str):
+        if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.Literal) and t.object.language == "en":
+            names.setdefault(t.subject.value, t.object.value)
     return names
+
+
+def entries_of(sources) -> list[SearchEntry]:
+    """The search entries of the loaded sources: the SQLite index's rows and the static site's script."""
+    return search_entries(naming_triples(sources), class_names(sources))
 
 
 def search_index_js(entries: list[SearchEntry]) -> str:
@@ -136,7 +142,7 @@ def naming_triples(sources):
 
 
 def write_search(build) -> list[Written]:
-    entries = search_entries(naming_triples(build.sources), _class_names(build))
+    entries = entries_of(build.sources)
     path = build.out / SEARCH_NAME
     if path.exists():
         path.unlink()
