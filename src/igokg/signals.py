@@ -15,7 +15,7 @@ from typing import Iterator
 
 from igokg.errors import Terminated
 
-__all__ = ["STOP_SIGNALS", "stop_signals_raise"]
+__all__ = ["STOP_SIGNALS", "StopRequest", "stop_signals_deferred", "stop_signals_raise"]
 
 #: Signals that end a command politely; each becomes `Terminated` inside `stop_signals_raise`.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -37,6 +37,44 @@ def stop_signals_raise() -> Iterator[None]:
             previous[sig] = signal.signal(sig, stop)
     try:
         yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class StopRequest:
+    """Set by the first SIGTERM/SIGHUP inside `stop_signals_deferred`; `check()` raises it."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def check(self) -> None:
+        if self.signum is not None:
+            raise Terminated(self.signum)
+
+
+@contextmanager
+def stop_signals_deferred() -> Iterator[StopRequest]:
+    """Like `stop_signals_raise`, but the first signal only asks: the work stops at its next
+    `check()`, between two requests to a server, so no request is cut half-way (a request cut
+    after it was sent may still land on the server after the clean-up). A second signal stops
+    at once."""
+    request = StopRequest()
+    if threading.current_thread() is not threading.main_thread():
+        yield request
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        if request.signum is not None:
+            raise Terminated(signum)
+        request.signum = signum
+
+    previous = {}
+    for sig in STOP_SIGNALS:
+        if signal.getsignal(sig) is signal.SIG_DFL:
+            previous[sig] = signal.signal(sig, stop)
+    try:
+        yield request
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

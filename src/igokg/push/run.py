@@ -18,7 +18,7 @@ from igokg.push.plan import (
 )
 from igokg.push.staging import LEASE_SECONDS, Lease, sweep_stale
 from igokg.release import DUMP_NAME
-from igokg.signals import stop_signals_raise
+from igokg.signals import StopRequest, stop_signals_deferred
 
 # --------------------------------------------------------------------------- the push
 
@@ -51,12 +51,14 @@ def push_release(
     report = PushReport(plan=plan, dry_run=dry_run)
     if dry_run:
         return report
-    with stop_signals_raise():  # SIGTERM drops the staging graph on the way out, as Ctrl-C does
-        return _push(release_dir, plan, report, auth, timeout, lease, chunk_triples, say)
+    # SIGTERM drops the staging graph on the way out, as Ctrl-C does, once the request in
+    # flight is answered (a cut upload could land after the drop).
+    with stop_signals_deferred() as stop:
+        return _push(release_dir, plan, report, auth, timeout, lease, chunk_triples, say, stop)
 
 
 def _push(release_dir: Path | str, plan: PushPlan, report: PushReport, auth: Auth, timeout: float, lease: float,
-          chunk_triples: int, say: Progress) -> PushReport:
+          chunk_triples: int, say: Progress, stop: StopRequest) -> PushReport:
     """Upload, verify, swap, clean up (see `push_release`)."""
     client = _Client(auth, timeout)
     started = time.monotonic()
@@ -66,12 +68,14 @@ def _push(release_dir: Path | str, plan: PushPlan, report: PushReport, auth: Aut
     try:
         held.take(client)
         for i, (body, n) in enumerate(_iter_chunks(Path(release_dir) / DUMP_NAME, chunk_triples)):
+            stop.check()
             say(f"uploading chunk {i + 1}/{plan.chunks} ({report.uploaded_triples + n}/{plan.triples} triples)")
             client.request("PUT" if i == 0 else "POST", staged_url, body, {"Content-Type": "application/n-triples"})
             report.uploaded_triples += n
             report.uploaded_bytes += len(body)
         if report.uploaded_triples == 0:  # an empty release still gets an (empty) staging graph
             client.request("PUT", staged_url, b"", {"Content-Type": "application/n-triples"})
+        stop.check()
         say("verifying the staging graph")
         staged = count_triples(client, e.query, plan.staging)
         if staged != plan.triples:
@@ -80,6 +84,7 @@ def _push(release_dir: Path | str, plan: PushPlan, report: PushReport, auth: Aut
                 f"the staging graph holds {staged} triples, void.ttl says {plan.triples}",
             )
         held.check()
+        stop.check()
         say("swapping the staging graph into the target")
         run_update(client, e.update, plan.update)
     except RemoteError as exc:
