@@ -117,8 +117,9 @@ def write_release(
     say = progress or (lambda _m: None)
     out = Path(out).resolve()
     chosen = list(writers) if writers is not None else default_writers()
+    swapped: list[int] = []  # the number of files, once the release is in place
     try:
-        with staging_folder(out) as tmp:
+        with staging_folder(out, swapped) as tmp:
             build = Build(sources=sources, out=tmp, previous=out)
             for writer in chosen:
                 say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
@@ -128,6 +129,7 @@ def write_release(
             clamp_mtimes(tmp, sources.project.source_date_epoch)
             say("swapping the release into place")
             swap_into_place(tmp, out)
+            swapped.append(len(files))  # the folder left holds the previous release: removed now or in the background
     except IgokgError:
         raise
     except OSError as exc:
