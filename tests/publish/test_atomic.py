@@ -47,7 +47,7 @@ class HeldBuild:
     def __init__(self, root: Path, out: Path) -> None:
         env = {**os.environ, **EPOCH, "IGOKG_ROOT": str(root)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _HELD_BUILD, "build", "--out", str(out)], check=False,
+            [sys.executable, "-c", _HELD_BUILD, "build", "--out", str(out)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )
         line = self.proc.stdout.readline().strip()
