@@ -46,7 +46,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Container, Iterator
 
 from igokg.errors import PublishError, Terminated, explain_os_error
 from igokg.release import SUMS_NAME
@@ -248,17 +248,28 @@ def _stop_signals_raise() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def clamp_mtimes(folder: Path, epoch: int | None) -> None:
+def clamp_mtimes(folder: Path, epoch: int | None, skip: Container[str] = ()) -> None:
     """Set every file's and folder's mtime to at most `epoch` (SOURCE_DATE_EPOCH), deepest first.
 
     The release then looks the same on disk however late it was built (Last-Modified, tar, rsync).
+    `skip`: files (POSIX names relative to `folder`) dated already by their writer.
     """
     if epoch is None:
         return
-    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
-        for name in [*filenames, *dirnames]:
-            _clamp(os.path.join(dirpath, name), epoch)
-    _clamp(str(folder), epoch)
+    root = os.fspath(folder)
+
+    def walk(path: str, prefix: str) -> None:
+        with os.scandir(path) as entries:
+            found = list(entries)
+        for entry in found:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{prefix}{entry.name}/")
+                _clamp(entry.path, epoch)
+            elif prefix + entry.name not in skip:
+                _clamp(entry.path, epoch)
+
+    walk(root, "")
+    _clamp(root, epoch)
 
 
 def _clamp(path: str, epoch: int) -> None:

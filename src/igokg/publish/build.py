@@ -46,6 +46,9 @@ class Build:
     changes: str | None = None
     _ntriples: bytes | None = None
     digests: dict[str, str] = field(default_factory=dict)  # relative name -> sha256, as files are hashed
+    # relative name -> size, of the files their writer has hashed (in `digests`) and dated already
+    # (mtime at most SOURCE_DATE_EPOCH): the checksums and the clamp of mtimes skip them.
+    finished: dict[str, int] = field(default_factory=dict)
 
     @property
     def project(self) -> Project:
@@ -126,7 +129,7 @@ def write_release(
                 build.written.extend(writer(build))
             say("checksumming")
             files = _checksums(build)
-            clamp_mtimes(tmp, sources.project.source_date_epoch)
+            clamp_mtimes(tmp, sources.project.source_date_epoch, skip=build.finished)
             say("swapping the release into place")
             swap_into_place(tmp, out)
             swapped.append(len(files))  # the folder left holds the previous release: removed now or in the background
@@ -145,7 +148,7 @@ def _checksums(build: Build) -> dict[str, tuple[int, str]]:
         if w.path in described:
             raise PublishError(f"two writers claim {w.path}")
         described[w.path] = w
-    on_disk = _files_on_disk(build.out)
+    on_disk = _files_on_disk(build.out, build.finished)
     missing, extra = sorted(set(described) - on_disk.keys()), sorted(on_disk.keys() - set(described))
     if missing or extra:
         raise PublishError(
@@ -162,10 +165,12 @@ def _checksums(build: Build) -> dict[str, tuple[int, str]]:
     return files
 
 
-def _files_on_disk(folder: Path) -> dict[str, int]:
+def _files_on_disk(folder: Path, sizes: dict[str, int] | None = None) -> dict[str, int]:
     """Every file under `folder` (POSIX relative name -> size), in one walk of os.scandir: a
     release holds a hundred thousand files at a million triples, too many for pathlib's rglob,
-    relative_to and a stat each."""
+    relative_to and a stat each. `sizes`: those known already (their writer wrote the bytes),
+    not asked of the disk again."""
+    sizes = sizes or {}
     found: dict[str, int] = {}
     todo = [("", str(folder))]
     while todo:
@@ -175,5 +180,7 @@ def _files_on_disk(folder: Path) -> dict[str, int]:
                 if entry.is_dir(follow_symlinks=False):
                     todo.append((f"{prefix}{entry.name}/", entry.path))
                 elif entry.is_file():
-                    found[prefix + entry.name] = entry.stat().st_size
+                    rel = prefix + entry.name
+                    size = sizes.get(rel)
+                    found[rel] = entry.stat().st_size if size is None else size
     return found

@@ -88,14 +88,21 @@ def _cached_value(load_macro, limit: int = 200_000):
 
 
 class _Files:
-    """Writes the site's files and remembers each as `Written` (path, media type), and its
-    sha256 in `digests` when given (a release lists every file in SHA256SUMS: hashing the bytes
-    in hand spares reading a hundred thousand files back)."""
+    """Writes the site's files and remembers each as `Written` (path, media type); when given
+    `finished`, also its sha256 in `digests`, its size in `finished`, and its mtime clamped to
+    `epoch` (SOURCE_DATE_EPOCH) as it is written: a release lists every file in SHA256SUMS and
+    dates every file, and doing both with the bytes and the file in hand spares reading, stating
+    and touching a quarter of a million files again at the end (`build._checksums`,
+    `atomic.clamp_mtimes`). One open, write, fstat and close a file, no pathlib."""
 
-    def __init__(self, out: Path, digests: dict[str, str] | None = None) -> None:
+    def __init__(self, out: Path, digests: dict[str, str] | None = None, finished: dict[str, int] | None = None,
+                 epoch: int | None = None) -> None:
         self.out = out
         self.written: list[Written] = []
         self.digests = digests
+        self.finished = finished
+        self.epoch = epoch
+        self._root = os.fspath(out) + os.sep
         self._folders: set[str] = set()
 
     def write(self, rel: str, media_type: str, data: bytes) -> None:
@@ -104,9 +111,19 @@ class _Files:
         if folder not in self._folders:
             (self.out / folder).mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
-        (self.out / rel).write_bytes(data)
+        fd = os.open(self._root + rel, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if self.finished is not None and self.epoch is not None and os.fstat(fd).st_mtime > self.epoch:
+                os.utime(fd, (self.epoch, self.epoch))  # clamped, never moved forward (as clamp_mtimes)
+        finally:
+            os.close(fd)
         if self.digests is not None:
             self.digests[rel] = hashlib.sha256(data).hexdigest()
+        if self.finished is not None:
+            self.finished[rel] = len(data)
 
     def text(self, rel: str, text: str) -> None:
         media = {".html": "text/html", ".svg": "image/svg+xml"}[Path(rel).suffix]
@@ -130,12 +147,13 @@ def page_processes(entities: int) -> int:
     return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
-def _render_pages(lo: int, hi: int, files: _Files | None = None) -> tuple[list[Written], dict[str, str]]:
+def _render_pages(lo: int, hi: int, files: _Files | None = None) -> tuple[list[Written], dict[str, str], dict[str, int]]:
     """The pages and data files of entities[lo:hi] (in a forked process, or in this one)."""
     job = _PAGES
     assert job is not None
     if files is None:
-        files = _Files(job["out"], {} if job["digests"] is not None else None)
+        files = _Files(job["out"], {} if job["digests"] is not None else None,
+                       {} if job["finished"] is not None else None, job["epoch"])
     g, deep, rel, page, timelines, common = job["g"], job["deep"], job["rel"], job["page"], job["timelines"], job["common"]
     data, involved = DataFiles(g, files), job["conflicts"]
     for iri in job["entities"][lo:hi]:
@@ -146,7 +164,7 @@ def _render_pages(lo: int, hi: int, files: _Files | None = None) -> tuple[list[W
         files.text(f"id/{ctx['slug']}.html", page.render(
             root="../", e=ctx, jsonld=_script_json(data.write(iri)), timeline=timeline, conflicts=involved.get(iri, []),
             timeline_file=(f"../timeline-{_slug(iri)}.svg" if iri in timelines else None), **common))
-    return files.written, files.digests or {}
+    return files.written, files.digests or {}, files.finished or {}
 
 
 def _entity_pages(files: _Files, processes: int) -> None:
@@ -160,10 +178,12 @@ def _entity_pages(files: _Files, processes: int) -> None:
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
             shares = [pool.submit(_render_pages, lo, hi) for lo, hi in bounds]
             for share in shares:  # in entity order, as one process would have written them
-                written, digests = share.result()
+                written, digests, finished = share.result()
                 files.written += written
                 if files.digests is not None:
                     files.digests.update(digests)
+                if files.finished is not None:
+                    files.finished.update(finished)
     except BrokenProcessPool:
         raise PublishError(f"a process rendering the site's pages was killed (out of memory?) while writing into "
                            f"{files.out}; nothing was published") from None
@@ -172,21 +192,23 @@ def _entity_pages(files: _Files, processes: int) -> None:
 def write_site(build) -> list[Written]:
     """Release writer: the static site (see the package docstring for the files)."""
     return render_site(build.sources, build.out, build.written, nt=build.ntriples(), digest=build.sha256,
-                       digests=build.digests)
+                       digests=build.digests, finished=build.finished, epoch=build.project.source_date_epoch)
 
 
 def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: bytes | None = None,
                 digest: Callable[[str], str] | None = None, digests: dict[str, str] | None = None,
+                finished: dict[str, int] | None = None, epoch: int | None = None,
                 processes: int | None = None) -> list[Written]:
     """Write the static site into `out`; `before` is what the release holds already (the
     downloads the landing page lists). When the caller has them (a build does): `nt`, the facts
     as canonical N-Triples; `digest`, the sha256 of a file already in `out`; `digests`, where to
-    put the sha256 of every file written here. `processes`: for the entity pages (default:
-    `page_processes`)."""
+    put the sha256 of every file written here; `finished`, where to put the size of every file
+    written here, each then dated `epoch` at the latest (see `_Files`). `processes`: for the
+    entity pages (default: `page_processes`)."""
     global _PAGES
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    files = _Files(out, digests)
+    files = _Files(out, digests, finished, epoch)
     _write = files.text
     project = sources.project
     g = _index(sources, nt)
@@ -228,7 +250,8 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     # Entity pages and their data: the page embeds the data as JSON-LD, for static hosts.
     _PAGES = {"g": g, "deep": deep, "rel": rel, "page": env.get_template("site_entity.html"), "entities": entities,
               "timelines": inline_timelines, "svg_timeline": svg_timeline, "conflicts": involved,
-              "common": common, "out": out, "digests": digests}
+              "common": common, "out": out, "digests": digests,
+              "finished": finished, "epoch": epoch}
     try:
         _entity_pages(files, page_processes(len(entities)) if processes is None else processes)
     finally:
