@@ -49,6 +49,10 @@ class Build:
     # relative name -> size, of the files their writer has hashed (in `digests`) and dated already
     # (mtime at most SOURCE_DATE_EPOCH): the checksums and the clamp of mtimes skip them.
     finished: dict[str, int] = field(default_factory=dict)
+    # Work a writer started and left running (the site's page renderers): (finish, cancel) pairs.
+    # `finish` returns what it wrote, once all writers have run; `cancel` stops it if the build fails.
+    background: list[tuple[Callable[[], list[Written]], Callable[[], None]]] = field(default_factory=list)
+    shared: dict[str, object] = field(default_factory=dict)  # what a writer leaves for a later one
 
     @property
     def project(self) -> Project:
@@ -124,9 +128,16 @@ def write_release(
     try:
         with staging_folder(out, swapped) as tmp:
             build = Build(sources=sources, out=tmp, previous=out)
-            for writer in chosen:
-                say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
-                build.written.extend(writer(build))
+            try:
+                for writer in chosen:
+                    say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
+                    build.written.extend(writer(build))
+                for finish, _cancel in build.background:
+                    say("writing what the writers left running (the site's pages)")
+                    build.written.extend(finish())
+            finally:
+                for _finish, cancel in build.background:
+                    cancel()
             say("checksumming")
             files = _checksums(build)
             clamp_mtimes(tmp, sources.project.source_date_epoch, skip=build.finished)

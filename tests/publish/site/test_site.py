@@ -289,10 +289,10 @@ def test_entity_pages_embed_their_data_as_json_ld(site):
 
 
 def test_a_description_over_the_embed_limit_is_linked_not_embedded(sources, tmp_path, monkeypatch):
-    from igokg.publish.site import writer
+    from igokg.publish.site import pages
 
     csto = tmp_path / "small" / "id"
-    monkeypatch.setattr(writer, "EMBED_LIMIT", 2000)  # the CSTO's is larger, Ruritania-sized ones are not
+    monkeypatch.setattr(pages, "EMBED_LIMIT", 2000)  # the CSTO's is larger, Ruritania-sized ones are not
     render_site(sources, tmp_path / "small")
     page = (csto / "csto.html").read_text()
     assert '<script type="application/ld+json">' not in page
@@ -763,7 +763,7 @@ def test_pages_rendered_by_several_processes_are_the_same_files_listed_and_hashe
 
 
 def test_a_large_site_renders_its_pages_in_as_many_processes_as_it_may_use_and_a_small_one_in_one():
-    from igokg.publish.site.writer import PARALLEL_FROM, page_processes
+    from igokg.publish.site.pages import PARALLEL_FROM, page_processes
 
     assert page_processes(PARALLEL_FROM - 1) == 1
     assert page_processes(10 * PARALLEL_FROM) == min(8, len(os.sched_getaffinity(0)))
@@ -775,10 +775,10 @@ def _killed(lo: int, hi: int):
 
 def test_a_page_renderer_killed_is_a_one_line_publish_error(sources, tmp_path, monkeypatch):
     from igokg.errors import PublishError
-    from igokg.publish.site import writer
+    from igokg.publish.site import pages
 
-    monkeypatch.setattr(writer, "_render_pages", _killed)
+    monkeypatch.setattr(pages, "_render_pages", _killed)
     with pytest.raises(PublishError) as err:
         render_site(sources, tmp_path / "site", processes=2)
     assert "a process rendering the site's pages was killed" in str(err.value)
-    assert "\n" not in str(err.value) and writer._PAGES is None
+    assert "\n" not in str(err.value) and pages._PAGES is None
