@@ -49,9 +49,9 @@ class Build:
     # relative name -> size, of the files their writer has hashed (in `digests`) and dated already
     # (mtime at most SOURCE_DATE_EPOCH): the checksums and the clamp of mtimes skip them.
     finished: dict[str, int] = field(default_factory=dict)
-    # Work a writer started and left running (the site's page renderers): (finish, cancel) pairs.
+    # Work a writer started and left running (the site's page renderers): (name, finish, cancel).
     # `finish` returns what it wrote, once all writers have run; `cancel` stops it if the build fails.
-    background: list[tuple[Callable[[], list[Written]], Callable[[], None]]] = field(default_factory=list)
+    background: list[tuple[str, Callable[[], list[Written]], Callable[[], None]]] = field(default_factory=list)
     shared: dict[str, object] = field(default_factory=dict)  # what a writer leaves for a later one
 
     @property
@@ -132,11 +132,11 @@ def write_release(
                 for writer in chosen:
                     say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
                     build.written.extend(writer(build))
-                for finish, _cancel in build.background:
-                    say("writing what the writers left running (the site's pages)")
+                for name, finish, _cancel in build.background:
+                    say(f"writing {name}")
                     build.written.extend(finish())
             finally:
-                for _finish, cancel in build.background:
+                for _name, _finish, cancel in build.background:
                     cancel()
             say("checksumming")
             files = _checksums(build)

@@ -88,7 +88,7 @@ def start_site(build) -> list[Written]:
     site = _Site(build.sources, build.out, nt=build.ntriples(), digests=build.digests, finished=build.finished,
                  epoch=build.project.source_date_epoch)
     pages = Renderers(site.page_job(), page_processes(len(site.entities)))
-    build.background.append((pages.finish, pages.cancel))
+    build.background.append(("site_pages", pages.finish, pages.cancel))
     build.shared["site"] = site
     return []
 
@@ -101,7 +101,7 @@ def write_site(build) -> list[Written]:
         site = _Site(build.sources, build.out, nt=build.ntriples(), digests=build.digests, finished=build.finished,
                      epoch=build.project.source_date_epoch)
         pages = Renderers(site.page_job(), page_processes(len(site.entities)))
-        build.background.append((pages.finish, pages.cancel))
+        build.background.append(("site_pages", pages.finish, pages.cancel))
     return site.write_top(build.written, build.sha256)
 
 
