@@ -2,8 +2,8 @@
 
 A writer is a callable `writer(build) -> list[Written]` (see `igokg.release.Writer`). The
 order is the contract: the content first (the search index after the ontology, whose class
-names it uses; the site's entity pages, which need only the facts, started right after their
-N-Triples and collected after the last writer), then VoID (which describes the distributions
+names it uses; the site's entity pages, which need only the facts, started after the example queries,
+whose memory is then freed, and collected after the last writer), then VoID (which describes the distributions
 written before it), then the site (which shows them all), then CHANGES against the previous
 release. A writer from another stage (the Wikidata diff) is passed in by the caller as `extra`.
 """
@@ -32,11 +32,11 @@ __all__ = ["default_writers"]
 def default_writers(extra: Sequence[Writer] = ()) -> list[Writer]:
     return [
         write_ntriples_dump,
-        start_site,  # the entity pages render in processes of their own while the writers below run
         write_turtle_dump,
         write_jsonld_dump,
         write_schema,
         write_query_results,
+        start_site,  # the entity pages render in processes of their own while the writers below run
         write_conflicts,
         write_readme,
         write_panels,

@@ -60,12 +60,18 @@ def _environment() -> Environment:
 def _cached_value(load_macro, limit: int = 200_000):
     """`value(v)` for the templates: the macro `render_value` (the HTML of one term stays in the
     template), called once per distinct term. The same states, organizations and sources appear
-    on thousands of pages; a macro call was most of a page's rendering time."""
+    on thousands of pages; a macro call was most of a page's rendering time. A value met before
+    as the same dict (`Links` hands out one dict per IRI) is found by identity, without reading
+    its fields: the entry keeps the dict alive, so its id is not reused while the entry stands."""
     memo: dict[tuple, object] = {}
+    seen: dict[int, tuple[dict, object]] = {}
     macro = None
 
     def value(v: dict):
         nonlocal macro
+        hit = seen.get(id(v))
+        if hit is not None and hit[0] is v:
+            return hit[1]
         if macro is None:
             macro = load_macro()
         if v["kind"] == "union":
@@ -76,6 +82,9 @@ def _cached_value(load_macro, limit: int = 200_000):
             if len(memo) >= limit:
                 memo.clear()
             html = memo[key] = macro(v)
+        if len(seen) >= limit:
+            seen.clear()
+        seen[id(v)] = (v, html)
         return html
 
     return value
