@@ -46,6 +46,7 @@ class Build:
     changes: str | None = None
     _ntriples: bytes | None = None
     digests: dict[str, str] = field(default_factory=dict)  # relative name -> sha256, as files are hashed
+    say: Progress = field(default=lambda _m: None, repr=False)  # progress within a writer (each example query)
     # relative name -> size, of the files their writer has hashed (in `digests`) and dated already
     # (mtime at most SOURCE_DATE_EPOCH): the checksums and the clamp of mtimes skip them.
     finished: dict[str, int] = field(default_factory=dict)
@@ -127,7 +128,7 @@ def write_release(
     swapped: list[int] = []  # the number of files, once the release is in place
     try:
         with staging_folder(out, swapped) as tmp:
-            build = Build(sources=sources, out=tmp, previous=out)
+            build = Build(sources=sources, out=tmp, previous=out, say=say)
             try:
                 for writer in chosen:
                     say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
