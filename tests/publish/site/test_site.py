@@ -782,3 +782,41 @@ def test_a_page_renderer_killed_is_a_one_line_publish_error(sources, tmp_path, m
         render_site(sources, tmp_path / "site", processes=2)
     assert "a process rendering the site's pages was killed" in str(err.value)
     assert "\n" not in str(err.value) and pages._PAGES is None
+
+
+def test_a_build_whose_pages_render_alongside_the_other_writers_gives_the_same_release(project, tmp_path, monkeypatch):
+    """The renderers fork early (`start_site`) and are collected before the checksums: the release
+    is the one a build rendering in its own process writes, byte for byte."""
+    import multiprocessing
+
+    from igokg.publish import build_release
+    from igokg.publish.site import pages
+
+    build_release(project.with_out(tmp_path / "one"))
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 1)  # the article graph's few entities, in two processes
+    monkeypatch.setattr(pages.os, "sched_getaffinity", lambda _pid: {0, 1})
+    build_release(project.with_out(tmp_path / "two"))
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+    assert multiprocessing.active_children() == []
+
+
+def test_a_writer_failing_while_the_pages_render_stops_the_renderers_and_leaves_nothing(project, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from igokg.errors import PublishError
+    from igokg.publish import build_release, default_writers
+    from igokg.publish.site import pages
+
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pages.os, "sched_getaffinity", lambda _pid: {0, 1})
+    started = []
+
+    def broken(build):
+        started.extend(proc for _name, finish, _cancel in build.background for proc, _conn in finish.__self__.procs)
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(PublishError, match="left as it was"):
+        build_release(project.with_out(tmp_path / "dist"), default_writers(extra=[broken]))
+    assert len(started) == 2  # the renderers were running when the writer failed
+    assert all(not p.is_alive() for p in started) and multiprocessing.active_children() == []
+    assert list(tmp_path.iterdir()) == []  # no release, no staging folder
