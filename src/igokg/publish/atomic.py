@@ -44,7 +44,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Container, Iterator
+from collections.abc import Container, Iterator
 
 from igokg.errors import PublishError, explain_os_error
 from igokg.release import SUMS_NAME
