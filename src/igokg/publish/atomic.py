@@ -42,15 +42,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Container, Iterator
 
 from igokg.errors import PublishError, explain_os_error
 from igokg.release import SUMS_NAME
 from igokg.signals import stop_signals_raise
 
-__all__ = ["staging_folder", "swap_into_place", "sweep_stale", "clamp_mtimes", "BACKGROUND_FROM"]
+__all__ = ["BACKGROUND_FROM", "clamp_mtimes", "staging_folder", "swap_into_place", "sweep_stale"]
 
 def _tmp_prefix(out: Path) -> str:
     return f".{out.name}.tmp-"
