@@ -238,7 +238,10 @@ def child_igokg_validate(root: Path, rec: Recorder) -> None:
 def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: list[str], out: str = "dist") -> None:
     from igokg.publish import build_release, default_writers
 
-    writers = [w for w in default_writers() if w.__name__.removeprefix("write_") not in without]
+    def part(w) -> str:  # start_site starts the site's pages: a part of the site
+        return w.__name__.removeprefix("write_").removeprefix("start_")
+
+    writers = [w for w in default_writers() if part(w) not in without]
     rec.data["notes"]["writers"] = [w.__name__.removeprefix("write_") for w in writers]
 
     project = _project(root).with_out(root / out)

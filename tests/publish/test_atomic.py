@@ -160,3 +160,68 @@ def test_a_folder_that_is_not_a_release_is_never_replaced(tmp_path, project, cap
     assert err == (f"igokg: {mine} is a folder that is not an igokg release (no SHA256SUMS); refusing to replace it: "
                    "choose a new or empty folder with --out\n")
     assert [p.name for p in mine.iterdir()] == ["notes.txt"] and _litter(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- the previous release, removed in the background
+
+# `igokg build` whose previous release goes to a background remover that only says who it is and
+# waits (it holds the folder's lock and removes nothing), as a remover stopped half-way would.
+_SLOW_REMOVER_BUILD = textwrap.dedent(
+    """
+    import sys
+    import igokg.cli as cli
+    from igokg.publish import atomic
+
+    atomic.BACKGROUND_FROM = 1
+    atomic._REMOVER = "import os, sys, time; print(os.getpid(), file=open(%r, 'w'), flush=True); time.sleep(120)"
+    raise SystemExit(cli.main(sys.argv[1:]))
+    """
+)
+
+
+def _wait_until(check, timeout: float = 30.0) -> bool:
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+def test_a_large_previous_release_is_removed_in_the_background_after_the_build_returns(tmp_path, project, monkeypatch):
+    from igokg.publish import atomic
+
+    out = tmp_path / "dist"
+    build_release(project.with_out(out))
+    before = _snapshot(out)
+    monkeypatch.setattr(atomic, "BACKGROUND_FROM", 1)
+    build_release(project.with_out(out))
+    assert len(atomic._REMOVERS) == 1  # the previous release went to a remover, not removed here
+    atomic.wait_for_removers(60)
+    assert _litter(tmp_path) == [] and atomic._REMOVERS == []
+    after = _snapshot(out)  # the same input: the same release, complete, and now CHANGES against the first
+    assert set(after) == set(before) | {"CHANGES"}
+    assert {k: v for k, v in after.items() if k not in ("CHANGES", SUMS_NAME)} == {
+        k: v for k, v in before.items() if k != SUMS_NAME}
+
+
+def test_a_live_removers_folder_is_left_alone_and_a_killed_ones_is_swept(tmp_path, project):
+    out = tmp_path / "dist"
+    build_release(project.with_out(out))
+    pid_file = tmp_path / "remover.pid"
+    env = {**os.environ, **EPOCH, "IGOKG_ROOT": str(project.root)}
+    # The build's output is read to its end: the remover must not hold the build's pipes open.
+    done = subprocess.run([sys.executable, "-c", _SLOW_REMOVER_BUILD % str(pid_file), "build", "--out", str(out)], check=False,
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (out / SUMS_NAME).is_file()
+    assert _wait_until(lambda: pid_file.is_file() and pid_file.read_text().strip())
+    pid = int(pid_file.read_text())
+    [left] = _litter(tmp_path)  # the previous release, hidden beside the new one while it is removed
+    assert left.startswith(".dist.tmp-")
+    assert sweep_stale(out) == [] and (tmp_path / left).is_dir()  # its remover is alive: not touched
+    os.kill(pid, signal.SIGKILL)  # a remover that dies (killed, a reboot) leaves the folder unlocked
+    assert _wait_until(lambda: sweep_stale(out) == [tmp_path / left])
+    assert _litter(tmp_path) == [] and (out / SUMS_NAME).is_file()

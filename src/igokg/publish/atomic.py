@@ -21,6 +21,14 @@ builds sweep up stale folders of their own naming — and only stale ones:
 
 SIGTERM and SIGHUP raise `Terminated` while a staging folder exists (unless the program
 already handles them), so that the folder is removed on the way out, as it is on Ctrl-C.
+
+After the swap the staging folder holds the previous release. A small one is removed before
+the build returns. A large one (when the release has `BACKGROUND_FROM` files or more: the full
+graph's 237,000 took 10–40 s to remove, most of it waiting for the disk) is handed to a process of its own that
+removes it after the build has returned: the new release is in place already, and the folder
+(`.<name>.tmp-<random>`, hidden beside the release) stays locked until the remover is done,
+so a build started meanwhile leaves it alone; a remover that dies (killed, a reboot) leaves an
+unlocked folder that the next build sweeps, like any other stale folder.
 """
 
 from __future__ import annotations
@@ -31,16 +39,18 @@ import errno
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from igokg.errors import PublishError, explain_os_error
 from igokg.release import SUMS_NAME
 from igokg.signals import stop_signals_raise
 
-__all__ = ["staging_folder", "swap_into_place", "sweep_stale", "clamp_mtimes"]
+__all__ = ["BACKGROUND_FROM", "clamp_mtimes", "staging_folder", "swap_into_place", "sweep_stale"]
 
 def _tmp_prefix(out: Path) -> str:
     return f".{out.name}.tmp-"
@@ -50,9 +60,28 @@ def _old_prefix(out: Path) -> str:
     return f".{out.name}.old-"
 
 
+#: From this many files in the folder left after the swap (the previous release), it is removed by
+#: a background process (`_remove_later`) instead of before the build returns.
+BACKGROUND_FROM = 20_000
+
+#: Folders that hold a previous release after a swap (path -> an fd locking it), until removed.
+_SWAPPED_OUT: dict[str, int] = {}
+
+#: The background removers this process started (reaped when done, so none stays a zombie).
+_REMOVERS: list[subprocess.Popen] = []
+
+# The remover: removes the folder given; the lock it inherits is held until it exits.
+_REMOVER = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
 @contextmanager
-def staging_folder(out: Path) -> Iterator[Path]:
-    """A fresh, locked folder beside `out`, readable like a release, removed on the way out."""
+def staging_folder(out: Path, files: list[int] | None = None) -> Iterator[Path]:
+    """A fresh, locked folder beside `out`, readable like a release, removed on the way out.
+
+    `files`, when the caller fills it in (one number: how many files the release has), lets a
+    large folder be removed in the background once it is no longer the release being written
+    (after the swap it holds the previous one)."""
+    _reap_removers()
     check_replaceable(out)
     parent = _make_parent(out)
     with stop_signals_raise():
@@ -69,12 +98,48 @@ def staging_folder(out: Path) -> Iterator[Path]:
             tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a release is meant to be read
             yield tmp
         finally:
+            # After a swap, `tmp` is the previous release: another folder, locked by the swap.
+            held = _SWAPPED_OUT.pop(os.path.abspath(tmp), None)
             try:
-                if tmp.exists():
+                if tmp.exists() and not (files and files[0] >= BACKGROUND_FROM and held is not None
+                                         and _remove_later(tmp, held)):
                     shutil.rmtree(tmp, ignore_errors=True)
             finally:
-                if lock is not None:
-                    os.close(lock)
+                for fd in (lock, held):
+                    if fd is not None:
+                        os.close(fd)
+
+
+def _remove_later(folder: Path, lock: int) -> bool:
+    """Start a process that removes `folder` and holds its lock (`lock`, inherited) until done;
+    False if it could not be started (then the caller removes the folder itself).
+
+    The process is in a session of its own (a Ctrl-C in the terminal does not stop it half-way,
+    and the terminal's job control does not wait for it), with no standard streams of ours (a
+    caller reading our output is not kept waiting), and it is a fresh interpreter, not a fork
+    (the build's memory is freed when the build ends)."""
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _REMOVER, os.path.abspath(folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(lock,), start_new_session=True, cwd="/",
+        )
+    except OSError:
+        return False
+    _REMOVERS.append(proc)
+    return True
+
+
+def _reap_removers() -> None:
+    """Forget the background removers that have finished (their exit status collected)."""
+    _REMOVERS[:] = [p for p in _REMOVERS if p.poll() is None]
+
+
+def wait_for_removers(timeout: float | None = None) -> None:
+    """Wait until the background removers this process started are done (tests, benchmarks)."""
+    for proc in _REMOVERS:
+        proc.wait(timeout)
+    _reap_removers()
 
 
 def sweep_stale(out: Path) -> list[Path]:
@@ -157,17 +222,28 @@ def _locked_dir(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def clamp_mtimes(folder: Path, epoch: int | None) -> None:
+def clamp_mtimes(folder: Path, epoch: int | None, skip: Container[str] = ()) -> None:
     """Set every file's and folder's mtime to at most `epoch` (SOURCE_DATE_EPOCH), deepest first.
 
     The release then looks the same on disk however late it was built (Last-Modified, tar, rsync).
+    `skip`: files (POSIX names relative to `folder`) dated already by their writer.
     """
     if epoch is None:
         return
-    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
-        for name in [*filenames, *dirnames]:
-            _clamp(os.path.join(dirpath, name), epoch)
-    _clamp(str(folder), epoch)
+    root = os.fspath(folder)
+
+    def walk(path: str, prefix: str) -> None:
+        with os.scandir(path) as entries:
+            found = list(entries)
+        for entry in found:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{prefix}{entry.name}/")
+                _clamp(entry.path, epoch)
+            elif prefix + entry.name not in skip:
+                _clamp(entry.path, epoch)
+
+    walk(root, "")
+    _clamp(root, epoch)
 
 
 def _clamp(path: str, epoch: int) -> None:
@@ -219,6 +295,12 @@ def swap_into_place(tmp: Path, out: Path) -> None:
     check_replaceable(out)
     with _locked_dir(out.parent):
         _swap(tmp, out)
+        # The lock of the staging folder went with it (a lock is on the folder, not its name):
+        # what is left at `tmp` now, the previous release, is locked before any sweep can see it.
+        if tmp.exists():
+            fd = _try_lock(tmp)
+            if fd is not None:
+                _SWAPPED_OUT[os.path.abspath(tmp)] = fd
 
 
 def _swap(tmp: Path, out: Path) -> None:

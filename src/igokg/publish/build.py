@@ -47,6 +47,13 @@ class Build:
     _ntriples: bytes | None = None
     digests: dict[str, str] = field(default_factory=dict)  # relative name -> sha256, as files are hashed
     say: Progress = field(default=lambda _m: None, repr=False)  # progress within a writer (each example query)
+    # relative name -> size, of the files their writer has hashed (in `digests`) and dated already
+    # (mtime at most SOURCE_DATE_EPOCH): the checksums and the clamp of mtimes skip them.
+    finished: dict[str, int] = field(default_factory=dict)
+    # Work a writer started and left running (the site's page renderers): (name, finish, cancel).
+    # `finish` returns what it wrote, once all writers have run; `cancel` stops it if the build fails.
+    background: list[tuple[str, Callable[[], list[Written]], Callable[[], None]]] = field(default_factory=list)
+    shared: dict[str, object] = field(default_factory=dict)  # what a writer leaves for a later one
 
     @property
     def project(self) -> Project:
@@ -118,17 +125,26 @@ def write_release(
     say = progress or (lambda _m: None)
     out = Path(out).resolve()
     chosen = list(writers) if writers is not None else default_writers()
+    swapped: list[int] = []  # the number of files, once the release is in place
     try:
-        with staging_folder(out) as tmp:
+        with staging_folder(out, swapped) as tmp:
             build = Build(sources=sources, out=tmp, previous=out, say=say)
-            for writer in chosen:
-                say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
-                build.written.extend(writer(build))
+            try:
+                for writer in chosen:
+                    say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
+                    build.written.extend(writer(build))
+                for name, finish, _cancel in build.background:
+                    say(f"writing {name}")
+                    build.written.extend(finish())
+            finally:
+                for _name, _finish, cancel in build.background:
+                    cancel()
             say("checksumming")
             files = _checksums(build)
-            clamp_mtimes(tmp, sources.project.source_date_epoch)
+            clamp_mtimes(tmp, sources.project.source_date_epoch, skip=build.finished)
             say("swapping the release into place")
             swap_into_place(tmp, out)
+            swapped.append(len(files))  # the folder left holds the previous release: removed now or in the background
     except IgokgError:
         raise
     except OSError as exc:
@@ -144,7 +160,7 @@ def _checksums(build: Build) -> dict[str, tuple[int, str]]:
         if w.path in described:
             raise PublishError(f"two writers claim {w.path}")
         described[w.path] = w
-    on_disk = _files_on_disk(build.out)
+    on_disk = _files_on_disk(build.out, build.finished)
     missing, extra = sorted(set(described) - on_disk.keys()), sorted(on_disk.keys() - set(described))
     if missing or extra:
         raise PublishError(
@@ -161,10 +177,12 @@ def _checksums(build: Build) -> dict[str, tuple[int, str]]:
     return files
 
 
-def _files_on_disk(folder: Path) -> dict[str, int]:
+def _files_on_disk(folder: Path, sizes: dict[str, int] | None = None) -> dict[str, int]:
     """Every file under `folder` (POSIX relative name -> size), in one walk of os.scandir: a
     release holds a hundred thousand files at a million triples, too many for pathlib's rglob,
-    relative_to and a stat each."""
+    relative_to and a stat each. `sizes`: those known already (their writer wrote the bytes),
+    not asked of the disk again."""
+    sizes = sizes or {}
     found: dict[str, int] = {}
     todo = [("", str(folder))]
     while todo:
@@ -174,5 +192,7 @@ def _files_on_disk(folder: Path) -> dict[str, int]:
                 if entry.is_dir(follow_symlinks=False):
                     todo.append((f"{prefix}{entry.name}/", entry.path))
                 elif entry.is_file():
-                    found[prefix + entry.name] = entry.stat().st_size
+                    rel = prefix + entry.name
+                    size = sizes.get(rel)
+                    found[rel] = entry.stat().st_size if size is None else size
     return found

@@ -2,7 +2,8 @@
 
 A writer is a callable `writer(build) -> list[Written]` (see `igokg.release.Writer`). The
 order is the contract: the content first (the search index after the ontology, whose class
-names it uses), then VoID (which describes the distributions
+names it uses; the site's entity pages, which need only the facts, started after the example queries,
+whose memory is then freed, and collected after the last writer), then VoID (which describes the distributions
 written before it), then the site (which shows them all), then CHANGES against the previous
 release. A writer from another stage (the Wikidata diff) is passed in by the caller as `extra`.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from igokg.publish.panels import write_panels
-from igokg.publish.site import write_site
+from igokg.publish.site import start_site, write_site
 from igokg.publish.void import write_void
 from igokg.publish.writers.changes import write_changes
 from igokg.publish.writers.conflicts import write_conflicts
@@ -35,6 +36,7 @@ def default_writers(extra: Sequence[Writer] = ()) -> list[Writer]:
         write_jsonld_dump,
         write_schema,
         write_query_results,
+        start_site,  # the entity pages render in processes of their own while the writers below run
         write_conflicts,
         write_readme,
         write_panels,

@@ -289,10 +289,10 @@ def test_entity_pages_embed_their_data_as_json_ld(site):
 
 
 def test_a_description_over_the_embed_limit_is_linked_not_embedded(sources, tmp_path, monkeypatch):
-    from igokg.publish.site import writer
+    from igokg.publish.site import pages
 
     csto = tmp_path / "small" / "id"
-    monkeypatch.setattr(writer, "EMBED_LIMIT", 2000)  # the CSTO's is larger, Ruritania-sized ones are not
+    monkeypatch.setattr(pages, "EMBED_LIMIT", 2000)  # the CSTO's is larger, Ruritania-sized ones are not
     render_site(sources, tmp_path / "small")
     page = (csto / "csto.html").read_text()
     assert '<script type="application/ld+json">' not in page
@@ -763,7 +763,7 @@ def test_pages_rendered_by_several_processes_are_the_same_files_listed_and_hashe
 
 
 def test_a_large_site_renders_its_pages_in_as_many_processes_as_it_may_use_and_a_small_one_in_one():
-    from igokg.publish.site.writer import PARALLEL_FROM, page_processes
+    from igokg.publish.site.pages import PARALLEL_FROM, page_processes
 
     assert page_processes(PARALLEL_FROM - 1) == 1
     assert page_processes(10 * PARALLEL_FROM) == min(8, len(os.sched_getaffinity(0)))
@@ -775,10 +775,48 @@ def _killed(lo: int, hi: int):
 
 def test_a_page_renderer_killed_is_a_one_line_publish_error(sources, tmp_path, monkeypatch):
     from igokg.errors import PublishError
-    from igokg.publish.site import writer
+    from igokg.publish.site import pages
 
-    monkeypatch.setattr(writer, "_render_pages", _killed)
+    monkeypatch.setattr(pages, "_render_pages", _killed)
     with pytest.raises(PublishError) as err:
         render_site(sources, tmp_path / "site", processes=2)
     assert "a process rendering the site's pages was killed" in str(err.value)
-    assert "\n" not in str(err.value) and writer._PAGES is None
+    assert "\n" not in str(err.value) and pages._PAGES is None
+
+
+def test_a_build_whose_pages_render_alongside_the_other_writers_gives_the_same_release(project, tmp_path, monkeypatch):
+    """The renderers fork early (`start_site`) and are collected before the checksums: the release
+    is the one a build rendering in its own process writes, byte for byte."""
+    import multiprocessing
+
+    from igokg.publish import build_release
+    from igokg.publish.site import pages
+
+    build_release(project.with_out(tmp_path / "one"))
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 1)  # the article graph's few entities, in two processes
+    monkeypatch.setattr(pages.os, "sched_getaffinity", lambda _pid: {0, 1})
+    build_release(project.with_out(tmp_path / "two"))
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+    assert multiprocessing.active_children() == []
+
+
+def test_a_writer_failing_while_the_pages_render_stops_the_renderers_and_leaves_nothing(project, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from igokg.errors import PublishError
+    from igokg.publish import build_release, default_writers
+    from igokg.publish.site import pages
+
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pages.os, "sched_getaffinity", lambda _pid: {0, 1})
+    started = []
+
+    def broken(build):
+        started.extend(proc for _name, finish, _cancel in build.background for proc, _conn in finish.__self__.procs)
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(PublishError, match="left as it was"):
+        build_release(project.with_out(tmp_path / "dist"), default_writers(extra=[broken]))
+    assert len(started) == 2  # the renderers were running when the writer failed
+    assert all(not p.is_alive() for p in started) and multiprocessing.active_children() == []
+    assert list(tmp_path.iterdir()) == []  # no release, no staging folder

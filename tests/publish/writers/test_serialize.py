@@ -64,3 +64,23 @@ def test_node_per_line_gives_the_same_bytes_whatever_the_chunks_it_is_written_in
 
 def test_empty_input_gives_an_empty_array():
     assert json.loads(jsonld_bytes(b"")) == []
+
+
+def test_no_namespace_of_the_project_begins_another_so_one_pass_finds_the_prefixes():
+    from igokg.namespaces import PREFIXES
+
+    spaces = list(PREFIXES.values())
+    assert [(a, b) for a in spaces for b in spaces if a != b and b.startswith(a)] == []
+    nt = _nt()
+    assert used_prefixes(nt) == {p: ns for p, ns in PREFIXES.items() if b"<" + ns.encode() in nt and p != "rdf"}
+
+
+def test_the_bytes_of_a_small_graph_are_those_the_streaming_writers_write_from_its_quads(tmp_path):
+    from igokg.publish.writers.serialize import write_jsonld, write_turtle
+
+    nt = _nt()
+    quads = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    write_turtle(nt, tmp_path / "g.ttl")
+    write_jsonld(nt, tmp_path / "g.jsonld")
+    assert turtle_bytes(nt, triples=quads) == turtle_bytes(nt) == (tmp_path / "g.ttl").read_bytes()
+    assert jsonld_bytes(nt, triples=quads) == jsonld_bytes(nt) == (tmp_path / "g.jsonld").read_bytes()

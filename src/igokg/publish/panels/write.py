@@ -34,12 +34,27 @@ from igokg.publish.panels.tables import Panels
 from igokg.release import Written
 
 
-def _write_csv(path: Path, header: list[str], rows) -> None:
-    # One line ending everywhere: "\n" (CSVW's dialect allows it; git and diff read it best).
+def _write_csv(path: Path, header: list[str], rows, plain: bool = False) -> None:
+    """One line ending everywhere: "\n" (CSVW's dialect allows it; git and diff read it best).
+    `plain`: no cell needs quoting (`Panels.plain`), so a row is its cells joined by commas, the
+    same bytes as the csv module's, in a third of the time (the grids have 537 cells a row)."""
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(header)
-        writer.writerows(rows)
+        if not plain:
+            writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(header)
+            writer.writerows(rows)
+            return
+        fh.write(",".join(header) + "\n")
+        batch: list[str] = []
+        for row in rows:
+            batch.append(",".join(row))
+            if len(batch) == 4096:
+                batch.append("")
+                fh.write("\n".join(batch))
+                batch = []
+        if batch:
+            batch.append("")
+            fh.write("\n".join(batch))
 
 
 def _name(title: str) -> str:
@@ -271,9 +286,10 @@ def write_panel_files(panels: Panels, out: Path, agreement: Agreement | None = N
     }
     meta = _table_metadata(panels)
     written = []
+    plain = {"igo_year.csv", "state_year.csv", "dyad_year.csv"} if panels.plain else set()
     for name in PANEL_FILES:
         path = folder / name
-        _write_csv(path, *tables[name]())
+        _write_csv(path, *tables[name](), plain=name in plain)
         side = folder / f"{name}-metadata.json"
         side.write_text(json.dumps(meta[name], indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="")
         written += [path, side]

@@ -10,7 +10,8 @@ The pages link to each other by relative paths only, so the same files work from
 host, from `file://` and behind `igokg serve`; the canonical IRIs are shown as text. Nothing
 here reads the clock: identical sources give identical bytes.
 
-    writer        write_site: every page, picture and data file
+    writer        start_site, write_site, render_site: what the pages read; the top-level pages
+    pages         the entity pages and data files, rendered in processes of their own
     graph         the graph indexed for page building
     links         values as templates see them
     pictures      timelines and the matrix (SVG)
@@ -20,6 +21,6 @@ here reads the clock: identical sources give identical bytes.
 """
 
 from igokg.publish.site.graph import SITE_PAGES
-from igokg.publish.site.writer import render_site, write_site
+from igokg.publish.site.writer import render_site, start_site, write_site
 
-__all__ = ["write_site", "render_site", "SITE_PAGES"]
+__all__ = ["start_site", "write_site", "render_site", "SITE_PAGES"]

@@ -112,7 +112,7 @@ class DataFiles(_Describer):
     def write(self, iri: str) -> bytes:
         """Write `id/<slug>.ttl` and `.jsonld`; returns the JSON-LD (the page embeds it)."""
         nt = self.describe(iri)
-        triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]  # parsed once for both
+        triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # parsed once for both (quads: no copies)
         slug = _slug(iri)
         self.files.write(f"id/{slug}.ttl", "text/turtle", turtle_bytes(nt, triples=triples))
         jsonld = jsonld_bytes(nt, triples=triples)

@@ -29,6 +29,9 @@ class Links:
         self.g = g
         self.root = root
         self.entities = entities
+        # IRI -> its template value: the same states, organizations, sources and classes are on
+        # thousands of pages. Shared: a caller that changes one copies it first (`dict(v, ...)`).
+        self._named: dict[str, dict] = {}
 
     def entity(self, iri: str) -> str | None:
         base = _parent(iri)
@@ -45,11 +48,16 @@ class Links:
         """A template value: {kind, text, href?, iri?, datatype?}."""
         if isinstance(term, ox.NamedNode):
             iri = term.value
-            href = self.entity(iri)
-            if href:
-                return {"kind": "link", "text": self.g.label(iri), "href": href, "iri": iri}
-            return {"kind": "external", "text": self.g.label(iri) if iri.startswith(WD) else compact(iri).strip("<>"),
-                    "href": iri, "iri": iri}
+            found = self._named.get(iri)
+            if found is None:
+                href = self.entity(iri)
+                if href:
+                    found = {"kind": "link", "text": self.g.label(iri), "href": href, "iri": iri}
+                else:
+                    found = {"kind": "external", "text": self.g.label(iri) if iri.startswith(WD) else compact(iri).strip("<>"),
+                             "href": iri, "iri": iri}
+                self._named[iri] = found
+            return found
         if isinstance(term, ox.Literal):
             dt = term.datatype.value if term.datatype is not None else None
             note = ""

@@ -18,6 +18,7 @@ Both are streamed to disk: memory stays that of the input text.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,16 +29,19 @@ from igokg.namespaces import PREFIXES, RDF, RDF_TYPE
 __all__ = ["jsonld_bytes", "turtle_bytes", "used_prefixes", "write_jsonld", "write_turtle"]
 
 
-_NEEDLES = [(p, ns, b"<" + ns.encode()) for p, ns in PREFIXES.items()]
+# No namespace of the project's begins another (tested), so one alternation finds each IRI's.
+_NAMESPACES = re.compile(b"<(" + b"|".join(re.escape(ns.encode()) for ns in PREFIXES.values()) + b")")
 _RDF, _RDF_TYPE = b"<" + RDF.encode(), b"<" + RDF_TYPE.encode() + b">"
 
 
 def used_prefixes(nt: bytes) -> dict[str, str]:
-    """The project's prefixes whose namespace occurs in the text (a spare one is harmless).
+    """The project's prefixes whose namespace occurs in the text (a spare one is harmless), in
+    the order of `PREFIXES`; one pass over the text.
 
     rdf: only when an rdf: term other than rdf:type occurs: Turtle writes rdf:type as `a`.
     """
-    used = {p: ns for p, ns, needle in _NEEDLES if needle in nt}
+    found = {ns.decode() for ns in set(_NAMESPACES.findall(nt))}
+    used = {p: ns for p, ns in PREFIXES.items() if ns in found}
     if "rdf" in used and nt.count(_RDF) == nt.count(_RDF_TYPE):
         del used["rdf"]
     return used
@@ -84,12 +88,17 @@ def write_turtle(nt: bytes, path: Path, header: str = "", *, all_prefixes: bool 
         _write_turtle(nt, fh, header, all_prefixes)
 
 
-def turtle_bytes(nt: bytes, header: str = "", triples: list[ox.Triple] | None = None) -> bytes:
-    """Turtle of a small graph; `triples`, when given, are those of `nt`, in the same order
-    (then they are not parsed again)."""
-    buf = _Buffer()
-    _write_turtle(nt, buf, header, triples=triples)
-    return buf.getvalue()
+def turtle_bytes(nt: bytes, header: str = "", triples: list[ox.Triple | ox.Quad] | None = None) -> bytes:
+    """Turtle of a small graph, as `write_turtle` writes it; `triples`, when given, are those of
+    `nt` (or its quads in the default graph), in the same order (then they are not parsed
+    again). pyoxigraph returns the bytes: no Python sink in between."""
+    prefixes = used_prefixes(nt)
+    head = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) if header else ""
+    head += "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()) + "\n"
+    body = ox.serialize(_triples(nt) if triples is None else triples, None, ox.RdfFormat.TURTLE, prefixes=prefixes)
+    for _ in prefixes:  # pyoxigraph's own declarations, one a line, replaced by the header
+        body = body[body.find(b"\n") + 1:] if b"\n" in body else b""
+    return head.encode() + body
 
 
 # Between two nodes of the expanded document: the end of a node's last property, the start
@@ -140,23 +149,8 @@ def write_jsonld(nt: bytes, path: Path) -> None:
         _write_jsonld(nt, fh)
 
 
-def jsonld_bytes(nt: bytes, triples: list[ox.Triple] | None = None) -> bytes:
-    """JSON-LD of a small graph; `triples` as for `turtle_bytes`."""
-    buf = _Buffer()
-    _write_jsonld(nt, buf, triples=triples)
-    return buf.getvalue()
-
-
-class _Buffer:
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+def jsonld_bytes(nt: bytes, triples: list[ox.Triple | ox.Quad] | None = None) -> bytes:
+    """JSON-LD of a small graph, as `write_jsonld` writes it; `triples` as for `turtle_bytes`."""
+    raw = ox.serialize(_triples(nt) if triples is None else triples, None, ox.RdfFormat.JSON_LD)
+    # pyoxigraph's array, "[" … "]", laid out as `_NodePerLine` lays out the stream.
+    return b"[\n" + raw[1:-1].replace(_NODE_END, _NODE_END_NL) + b"\n]\n"
