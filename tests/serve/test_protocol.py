@@ -177,6 +177,25 @@ def test_http_1_0_gets_one_answer_and_a_closed_connection(front):
         assert closed(s, 2)
 
 
+def test_http_1_0_asking_for_keep_alive_still_gets_one_answer_and_a_closed_connection(front):
+    with front.connect() as s:
+        s.sendall(f"GET {ASK} HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".encode())
+        status, headers, _ = read_response(s)
+        assert status == 200 and headers["connection"] == "close"
+        assert closed(s, 2)
+
+
+def test_http_1_1_keeps_the_connection_unless_the_client_says_close(front):
+    with front.connect() as s:
+        s.sendall(f"GET {ASK} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n".encode())
+        status, headers, _ = read_response(s)
+        assert status == 200 and "connection" not in headers
+        s.sendall(f"GET {ASK} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        status, headers, _ = read_response(s)
+        assert status == 200 and headers["connection"] == "close"
+        assert closed(s, 2)
+
+
 def test_malformed_http_gets_400_and_is_closed(front):
     with front.connect() as s:
         s.sendall(b"GET /sparql HTTP/1.1\r\nHost x\r\n\r\n")

@@ -130,9 +130,11 @@ class Connection:
         self.rejected = False  # answered before its body was read (413): drain, then close
         self.runaway = False
         self.url = b""
+        self.qs = b""
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
         self.body_size = 0
+        self.connection_header = False
         self.fast = False
         self.method = b""
         self.bridge = None
@@ -219,12 +221,16 @@ class Connection:
         self.headers = []
         self.body = []
         self.body_size = 0
+        self.connection_header = False
 
     def on_url(self, url: bytes) -> None:
         self.url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self.headers.append((name.lower(), value))
+        name = name.lower()
+        if name == b"connection":
+            self.connection_header = True
+        self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         if self.closing:
@@ -233,11 +239,10 @@ class Connection:
         front = self.front
         self.deadline = time.monotonic() + front.header_timeout  # for the body
         self.method = method = self.parser.get_method()
-        url = self.url
-        path, _, qs = url.partition(b"?")
+        path, _, self.qs = self.url.partition(b"?")
         # A request that carries a query is answered here; the rest (editor, pages, files,
         # CORS preflight) goes to the app.
-        self.fast = path == b"/sparql" and (method == b"POST" or (method == b"GET" and b"query=" in qs))
+        self.fast = path == b"/sparql" and (method == b"POST" or (method == b"GET" and self.qs.find(b"query=") >= 0))
         if method == b"GET":
             return  # no body to wait for
         for k, v in self.headers:
@@ -262,8 +267,11 @@ class Connection:
         if self.closing:
             return
         self.state = _IDLE
-        # HTTP/1.0 clients get one answer per connection (no keep-alive negotiation to get wrong)
-        keep = self.parser.should_keep_alive() and not self.front.retiring and self.parser.get_http_version() == "1.1"
+        # HTTP/1.0 clients get one answer per connection (no keep-alive negotiation to get
+        # wrong). Without a Connection header, llhttp already says "close" for HTTP/1.0.
+        parser = self.parser
+        keep = parser.should_keep_alive() and not self.front.retiring and (
+            not self.connection_header or parser.get_http_version() == "1.1")
         ok = self._sparql(keep) if self.fast else self._app(keep)
         if not ok or not keep:
             self.closing = True
@@ -274,10 +282,9 @@ class Connection:
     def _sparql(self, keep: bool) -> bool:
         endpoint = self.front.endpoint
         post = self.method == b"POST"
-        _, _, qs = self.url.partition(b"?")
         headers = {k: v for k, v in self.headers if k in WANTED}
         try:
-            reply = endpoint.handle("POST" if post else "GET", qs, headers, b"".join(self.body) if post else None,
+            reply = endpoint.handle("POST" if post else "GET", self.qs, headers, b"".join(self.body) if post else None,
                                     self.client, self.gone, self.overrun)
         except Exception as exc:  # noqa: BLE001 - a bug must not hang the client nor pass for bad HTTP
             reply = 500, "text/plain; charset=utf-8", f"internal error: {type(exc).__name__}: {exc}\n".encode(), []
