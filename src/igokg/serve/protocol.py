@@ -39,6 +39,8 @@ from igokg.serve.sparql import WANTED, SparqlEndpoint
 from igokg.serve.wire import render_head
 
 _TICK = 0.5
+#: Seconds a serving process waits, per connection it holds (up to 4), before it takes a new one.
+_SPREAD = 0.0005
 _SEND_TIMEOUT = 30
 _RECV = 65536
 _IDLE, _HEADERS, _BODY = 0, 1, 2
@@ -56,7 +58,7 @@ class Front:
     """Accepts connections on the shared socket; each gets a thread (`Connection`)."""
 
     def __init__(self, sock: socket.socket, app: Callable, endpoint: SparqlEndpoint, header_timeout: float,
-                 keepalive_timeout: float, max_body: int, max_connections: int = 1024) -> None:
+                 keepalive_timeout: float, max_body: int, max_connections: int = 1024, spread: bool = False) -> None:
         self.sock = sock
         self.app = app
         self.endpoint = endpoint
@@ -64,22 +66,33 @@ class Front:
         self.keepalive_timeout = keepalive_timeout
         self.max_body = max_body
         self.max_connections = max_connections
+        self.spread = spread  # other serving processes share the socket
         self.retiring = False
         self.connections: set[Connection] = set()
         self._cv = threading.Condition()
         self.server = sock.getsockname()[:2]
 
     def start(self) -> None:
-        # A timeout makes the shared socket non-blocking with a poll before accept: another
-        # serving process may take a connection first (EAGAIN), and retiring is seen in time.
-        self.sock.settimeout(_TICK)
+        # Non-blocking, with a poll before accept: another serving process may take a
+        # connection first (EAGAIN), and retiring is seen in time.
+        self.sock.setblocking(False)
         threading.Thread(target=self._accept, name="igokg-accept", daemon=True).start()
 
     def _accept(self) -> None:
+        poller = select.poll()
+        poller.register(self.sock, select.POLLIN)
         while not self.retiring:
             with self._cv:
                 while len(self.connections) >= self.max_connections and not self.retiring:
                     self._cv.wait(_TICK)
+            if not poller.poll(_TICK * 1000):
+                continue
+            if self.spread and self.connections:
+                # Every serving process is woken for a new connection. One that already holds
+                # connections lets a less busy one take it first (a keep-alive connection stays
+                # where it lands): the threads of one process share its GIL, so connections
+                # crowded into one process wait for each other while another process idles.
+                time.sleep(_SPREAD * min(len(self.connections), 4))
             try:
                 sock, addr = self.sock.accept()
             except (TimeoutError, BlockingIOError, InterruptedError):
@@ -88,6 +101,7 @@ class Front:
                 if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
                     time.sleep(0.05)  # out of descriptors or memory: let connections end first
                 continue
+            sock.setblocking(True)  # (the deadlines are socket options: SO_RCVTIMEO, SO_SNDTIMEO)
             conn = Connection(self, sock, addr)
             with self._cv:
                 self.connections.add(conn)
