@@ -388,6 +388,8 @@ def phase_spans(phases: list) -> list[tuple[str, float, float, int]]:
             return "swap"
         if msg.startswith("checksumming"):
             return "checksums"
+        if msg.startswith("querying "):
+            return "query_results"
         return msg.removeprefix("writing ").removesuffix("_dump")
 
     spans: list[list] = []
@@ -401,6 +403,28 @@ def phase_spans(phases: list) -> list[tuple[str, float, float, int]]:
         else:
             spans.append([label, t2 - t, c2 - c, m2])
     return [tuple(x) for x in spans]
+
+
+def query_times(phases: list) -> list[tuple[float, float, str]]:
+    """Each example query's span in the build (wall s, CPU s, name): evaluation and its CSV and
+    SPARQL-JSON files, from one "querying NAME" message to the next message."""
+    spans = []
+    for (t, c, msg, _m), (t2, c2, _n, _m2) in zip(phases, phases[1:]):
+        if msg.startswith("querying "):
+            spans.append((t2 - t, c2 - c, msg.removeprefix("querying ")))
+    return sorted(spans, reverse=True)
+
+
+def print_queries(phases: list) -> float | None:
+    """The slowest example queries; returns the slowest one's wall seconds."""
+    spans = query_times(phases)
+    if not spans:
+        return None
+    over = [s for s in spans if s[0] >= 1.0]
+    print(f"  example queries ({len(spans)} run; wall s / CPU s, with their files): "
+          + ", ".join(f"{name} {t:.2f}/{c:.2f}" for t, c, name in spans[:3])
+          + f"; {len(over)} over 1 s")
+    return spans[0][0]
 
 
 def print_phases(title: str, phases: list) -> None:
@@ -530,6 +554,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
               f"{full['peak_mib']:.0f} MiB, {out['full_files']} files; "
               f"{out['full_cpu'] / out['igokg_cpu']:.2f}x the compared build (CPU)")
         print_phases("full build", full["notes"].get("phases", []))
+        out["slowest_query"] = print_queries(full["notes"].get("phases", []))
     return out
 
 
@@ -637,6 +662,8 @@ def main(argv: list[str] | None = None) -> int:
           + (f", full default build {last['full_mem']:.0f} MiB" if "full_mem" in last else ""))
     if "full_cpu" in last:
         print(f"full default build / compared build (CPU): {last['full_cpu'] / last['igokg_cpu']:.2f}")
+    if last.get("slowest_query") is not None:
+        print(f"slowest example query (wall s, with its files): {last['slowest_query']:.2f}")
     if "naive_total" in last:
         lower = ">" if last["timed_out"] else ""
         print(f"ratio naive/igokg: {lower}{last['naive_total'] / last['igokg_total']:.1f}")

@@ -22,3 +22,17 @@ def test_the_real_row_without_the_pinned_files_stops_with_one_line_naming_how_to
     assert first.startswith("--real needs the pinned files: source cow-igo-v3:")
     assert "IGOKG_SOURCE_MIRROR" in run.stderr
 
+
+
+def test_each_example_query_is_timed_from_the_builds_progress_messages():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import build as bench
+
+    # (wall s, CPU s, message, peak MiB) as the benchmark's child records igokg's progress
+    phases = [[0.0, 0.0, "writing query_results", 100], [0.1, 0.1, "querying cq01", 100],
+              [0.3, 0.25, "querying showcase", 100], [1.8, 1.6, "writing search", 120], [2.0, 1.8, "done", 120]]
+    got = bench.query_times(phases)
+    assert [name for *_t, name in got] == ["showcase", "cq01"]  # slowest first
+    assert [t for t, _c, _n in got] == pytest.approx([1.5, 0.2])
+    spans = dict((name, (t, c)) for name, t, c, _m in bench.phase_spans(phases))
+    assert spans["query_results"] == pytest.approx((1.8, 1.6))  # the queries stay in their writer's phase

@@ -350,3 +350,36 @@ def test_virtuoso_reader_during_the_swap_sees_the_old_or_the_new_graph(virtuoso,
     states = set(seen)
     assert states <= {(("old", old),), (("new", new),)}, f"mixed or partial states: {states - {(('old', old),), (('new', new),)}}"
     assert (("new", new),) in states and len(seen) > 3, len(seen)
+
+
+def test_sigterm_mid_upload_drops_the_staging_graph_and_keeps_the_target(oxigraph, tmp_path):
+    """A push stopped by SIGTERM (a service manager, a CI timeout) cleans up as Ctrl-C does."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = "http://example.org/graph/sigterm"
+    push_release(generated(tmp_path / "a", "old", 200), oxigraph.url, graph=target)
+    release = generated(tmp_path / "b", "new", 20000)
+    env = {**os.environ, "CI": "true"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "igokg", "push", "--out", str(release), "--endpoint", oxigraph.url,
+         "--graph", target, "--chunk-triples", "10"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not [g for g in graph_counts(oxigraph) if g.startswith(target + "-staging-")]:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the push never started uploading"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert err.strip().splitlines() == [f"igokg: stopped by signal {int(signal.SIGTERM)}; what was half-written was removed"]
+    assert markers(oxigraph, target) == {"old": 200}
+    assert not [g for g in graph_counts(oxigraph) if g.startswith(target + "-staging-")]

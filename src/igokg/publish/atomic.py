@@ -31,21 +31,16 @@ import errno
 import fcntl
 import os
 import shutil
-import signal
 import tempfile
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from igokg.errors import PublishError, Terminated, explain_os_error
+from igokg.errors import PublishError, explain_os_error
 from igokg.release import SUMS_NAME
+from igokg.signals import stop_signals_raise
 
 __all__ = ["staging_folder", "swap_into_place", "sweep_stale", "clamp_mtimes"]
-
-#: Signals that end a build politely; each becomes `Terminated` while a staging folder exists.
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-
 
 def _tmp_prefix(out: Path) -> str:
     return f".{out.name}.tmp-"
@@ -60,7 +55,7 @@ def staging_folder(out: Path) -> Iterator[Path]:
     """A fresh, locked folder beside `out`, readable like a release, removed on the way out."""
     check_replaceable(out)
     parent = _make_parent(out)
-    with _stop_signals_raise():
+    with stop_signals_raise():
         with _locked_dir(parent):
             sweep_stale(out)
             try:
@@ -160,27 +155,6 @@ def _locked_dir(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
-
-
-@contextmanager
-def _stop_signals_raise() -> Iterator[None]:
-    """While inside, SIGTERM/SIGHUP raise `Terminated` (main thread, default handlers only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, _frame: object) -> None:
-        raise Terminated(signum)
-
-    previous = {}
-    for sig in _STOP_SIGNALS:
-        if signal.getsignal(sig) is signal.SIG_DFL:
-            previous[sig] = signal.signal(sig, stop)
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def clamp_mtimes(folder: Path, epoch: int | None) -> None:

@@ -46,6 +46,7 @@ class Build:
     changes: str | None = None
     _ntriples: bytes | None = None
     digests: dict[str, str] = field(default_factory=dict)  # relative name -> sha256, as files are hashed
+    say: Progress = field(default=lambda _m: None, repr=False)  # progress within a writer (each example query)
 
     @property
     def project(self) -> Project:
@@ -119,7 +120,7 @@ def write_release(
     chosen = list(writers) if writers is not None else default_writers()
     try:
         with staging_folder(out) as tmp:
-            build = Build(sources=sources, out=tmp, previous=out)
+            build = Build(sources=sources, out=tmp, previous=out, say=say)
             for writer in chosen:
                 say(f"writing {getattr(writer, '__name__', 'files').removeprefix('write_')}")
                 build.written.extend(writer(build))

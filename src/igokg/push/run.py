@@ -18,6 +18,7 @@ from igokg.push.plan import (
 )
 from igokg.push.staging import LEASE_SECONDS, Lease, sweep_stale
 from igokg.release import DUMP_NAME
+from igokg.signals import stop_signals_raise
 
 # --------------------------------------------------------------------------- the push
 
@@ -50,6 +51,13 @@ def push_release(
     report = PushReport(plan=plan, dry_run=dry_run)
     if dry_run:
         return report
+    with stop_signals_raise():  # SIGTERM drops the staging graph on the way out, as Ctrl-C does
+        return _push(release_dir, plan, report, auth, timeout, lease, chunk_triples, say)
+
+
+def _push(release_dir: Path | str, plan: PushPlan, report: PushReport, auth: Auth, timeout: float, lease: float,
+          chunk_triples: int, say: Progress) -> PushReport:
+    """Upload, verify, swap, clean up (see `push_release`)."""
     client = _Client(auth, timeout)
     started = time.monotonic()
     e = plan.endpoints

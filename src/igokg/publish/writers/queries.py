@@ -57,6 +57,7 @@ def write_query_results(build) -> list[Written]:
             build.queries[path.stem] = None  # federated: not run at build time
             continue
         shown = sources.project.relative(path)
+        build.say(f"querying {path.stem}")
         try:
             result = evaluate(sources.store, text, source=shown)
             if isinstance(result, ox.QueryTriples):
