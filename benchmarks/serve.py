@@ -548,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             left_out += 1
         fmt = lambda m: f"{m.rps:>9.1f}" if m and m.requests else f"{'—':>9}"
-        us = lambda m, width: f"{m.cpu_us:>{width}.0f}" if m and m.requests else f"{'—':>{width}}"  # noqa: E731
+        us = lambda m, width: f"{m.cpu_us:>{width}.0f}" if m and m.requests else f"{'—':>{width}}"
         print(f"{dname:<16} {tname:<16} {c:>4} {fmt(mine)} {fmt(oxi)} {fmt(rdf)} {r_ox:>9.2f} {r_rdf:>12.1f} "
               f"{mine.p99_ms if mine else float('nan'):>10.2f} {oxi.p99_ms if oxi else float('nan'):>8.2f} "
               f"{us(mine, 13)} {us(oxi, 10)}")

@@ -24,7 +24,13 @@ from igokg.serve.cache import ResultCache
 from igokg.serve.execute import Reply, Runner
 from igokg.serve.files import INCOMPRESSIBLE
 from igokg.serve.headers import COMMON
-from igokg.serve.negotiate import _GRAPH_OFFERS, _RESULT_OFFERS, FORMAT_PARAM, negotiate, wants_page
+from igokg.serve.negotiate import (
+    _GRAPH_OFFERS,
+    _RESULT_OFFERS,
+    FORMAT_PARAM,
+    negotiate,
+    wants_page,
+)
 from igokg.serve.settings import ServeSettings
 from igokg.serve.wire import date_header, header_lines, status_line
 
@@ -155,7 +161,7 @@ class SparqlEndpoint:
         method = scope["method"]
         try:
             reply = await self._asgi_reply(method, scope, headers, receive)
-        except Exception as exc:  # noqa: BLE001 - a bug must not hang the client
+        except Exception as exc:
             reply = 500, _TEXT, f"internal error: {type(exc).__name__}: {exc}\n".encode(), []
         status, out, body = self.finish(reply, headers.get(b"accept-encoding"))
         await send({"type": "http.response.start", "status": status, "headers": out})
