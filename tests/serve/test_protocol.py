@@ -177,6 +177,25 @@ def test_http_1_0_gets_one_answer_and_a_closed_connection(front):
         assert closed(s, 2)
 
 
+def test_http_1_0_asking_for_keep_alive_still_gets_one_answer_and_a_closed_connection(front):
+    with front.connect() as s:
+        s.sendall(f"GET {ASK} HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".encode())
+        status, headers, _ = read_response(s)
+        assert status == 200 and headers["connection"] == "close"
+        assert closed(s, 2)
+
+
+def test_http_1_1_keeps_the_connection_unless_the_client_says_close(front):
+    with front.connect() as s:
+        s.sendall(f"GET {ASK} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n".encode())
+        status, headers, _ = read_response(s)
+        assert status == 200 and "connection" not in headers
+        s.sendall(f"GET {ASK} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        status, headers, _ = read_response(s)
+        assert status == 200 and headers["connection"] == "close"
+        assert closed(s, 2)
+
+
 def test_malformed_http_gets_400_and_is_closed(front):
     with front.connect() as s:
         s.sendall(b"GET /sparql HTTP/1.1\r\nHost x\r\n\r\n")
@@ -249,4 +268,34 @@ def test_the_first_request_has_its_deadline_from_the_connection_opening(release)
             assert closed(s, 5)
             assert time.monotonic() - t0 < 1.5  # 2 s from the opening, not from the first byte
     finally:
+        running.close()
+
+
+@pytest.mark.parametrize("burst", [False, True])
+def test_connections_spread_over_the_fronts_sharing_a_socket(release, burst):
+    """Two fronts on one listening socket, as two serving processes: a front that already
+    holds connections lets the other take a new one, so keep-alive connections end up
+    evenly spread (one process's threads share a GIL) whether they come one by one or at once."""
+    running = Running(release, keepalive_timeout=30.0)
+    other = Front(running.sock, running.app, running.app.endpoint, 5.0, 30.0, 4096, spread=True)
+    running.front.spread = True
+    other.start()
+    clients = []
+    try:
+        for _ in range(8):
+            clients.append(running.connect())
+            if not burst:
+                clients[-1].sendall(f"GET {ASK} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                assert read_response(clients[-1])[0] == 200
+        for s in clients if burst else ():
+            s.sendall(f"GET {ASK} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        for s in clients if burst else ():
+            assert read_response(s)[0] == 200
+        counts = sorted((len(running.front.connections), len(other.connections)))
+        assert sum(counts) == 8 and counts[0] >= 3, counts
+    finally:
+        for s in clients:
+            s.close()
+        other.retire()
+        other.drain(5)
         running.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 import urllib.parse
@@ -38,6 +39,38 @@ def test_form_decoding_matches_urllib_on_any_text():
 @pytest.mark.parametrize("raw", [b"a%zzb", b"%", b"a%2", b"50%+off", b"%E2%82%AC%", b"x%4", b"%%41"])
 def test_malformed_escapes_decode_as_urllib_does(raw):
     assert unquote(raw) == urllib.parse.unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "replace")
+
+
+def test_every_short_string_of_escapes_and_line_breaks_decodes_as_urllib_does():
+    """The fast decoder trusts its output only when the length and the absence of line breaks
+    say every escape was well-formed: every string of up to 4 of these bytes, as urllib."""
+    alphabet = [b"%", b"=", b"3", b"D", b"4", b"a", b"z", b"\n", b"\r", b"+", b" ", b"\xe2"]
+    for length in range(5):
+        for parts in itertools.product(alphabet, repeat=length):
+            raw = b"".join(parts)
+            assert unquote(raw) == urllib.parse.unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "replace"), raw
+
+
+def test_a_query_alone_and_the_same_query_among_other_parameters_are_the_same_request(app):
+    text = f"SELECT * {{ <{ID}a> ?p ?o }} # 50% & more"
+    alone = app.endpoint.parse("GET", b"query=" + urllib.parse.quote(text).encode(), {}, None)
+    among = app.endpoint.parse("GET", urllib.parse.urlencode({"query": text, "x": "1"}).encode(), {}, None)
+    assert alone == among == ("query", text, "application/sparql-results+json", "text/turtle")
+
+
+@pytest.mark.parametrize("accept, expected", [
+    (b"text/html,application/xhtml+xml,*/*;q=0.8", "front"),  # a browser: the results page
+    (b"application/sparql-results+xml", "query"),
+    (b"", "query"),
+])
+def test_a_browser_gets_the_page_and_a_client_the_data_whatever_the_query_string(app, accept, expected):
+    for qs in (b"query=ASK%20%7B%7D", b"query=ASK%20%7B%7D&x=1"):
+        assert app.endpoint.parse("GET", qs, {b"accept": accept}, None)[0] == expected
+
+
+def test_format_overrides_a_browsers_accept(app):
+    parsed = app.endpoint.parse("GET", b"query=ASK%20%7B%7D&format=csv", {b"accept": b"text/html"}, None)
+    assert parsed == ("query", "ASK {}", "text/csv", "text/turtle")  # (a graph still gets Turtle: format=csv of a CONSTRUCT)
 
 
 def test_blank_and_bare_parameters_are_kept():

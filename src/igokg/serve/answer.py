@@ -19,17 +19,20 @@ from igokg.serve.negotiate import GRAPH_FORMATS, RESULT_FORMATS
 class _CappedWriter:
     """A bytes sink that refuses to grow past `limit`: a huge result stops early."""
 
+    __slots__ = ("limit", "parts", "size")
+
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
         self.parts: list[bytes] = []
 
     def write(self, b: bytes) -> int:
-        self.size += len(b)
-        if self.size > self.limit:
+        n = len(b)
+        size = self.size = self.size + n
+        if size > self.limit:
             raise _TooLarge()
         self.parts.append(b if type(b) is bytes else bytes(b))
-        return len(b)
+        return n
 
     def flush(self) -> None:
         pass
@@ -40,6 +43,9 @@ class _CappedWriter:
 
 class _TooLarge(Exception):
     pass
+
+
+_SOLUTIONS, _TRIPLES = ox.QuerySolutions, ox.QueryTriples
 
 
 def _serialize_graph(triples, media: str, limit: int) -> bytes:
@@ -62,7 +68,14 @@ def answer(store: ox.Store, msg: tuple, max_result: int, allowed: tuple[str, ...
                 result = store.query(text)
             except SyntaxError as exc:
                 return 400, "text/plain; charset=utf-8", f"malformed query: {exc}\n".encode()
-            if isinstance(result, ox.QueryTriples):
+            kind = type(result)
+            if kind is _SOLUTIONS:  # (the common case first)
+                if result_media is None:
+                    return 406, "text/plain; charset=utf-8", _not_acceptable("results").encode()
+                w = _CappedWriter(max_result)
+                result.serialize(w, RESULT_FORMATS[result_media])
+                return 200, result_media, w.getvalue()
+            if kind is _TRIPLES:
                 if graph_media is None:
                     return 406, "text/plain; charset=utf-8", _not_acceptable("graph").encode()
                 # (without the project's 20 prefixes: they cost a CONSTRUCT a third of its time, 9 µs;
@@ -76,11 +89,8 @@ def answer(store: ox.Store, msg: tuple, max_result: int, allowed: tuple[str, ...
                 return 200, graph_media, w.getvalue()
             if result_media is None:
                 return 406, "text/plain; charset=utf-8", _not_acceptable("results").encode()
-            if isinstance(result, ox.QueryBoolean):  # a few bytes: no size cap needed
-                return 200, result_media, result.serialize(format=RESULT_FORMATS[result_media])
-            w = _CappedWriter(max_result)
-            result.serialize(w, RESULT_FORMATS[result_media])
-            return 200, result_media, w.getvalue()
+            # a boolean: a few bytes, no size cap needed
+            return 200, result_media, result.serialize(format=RESULT_FORMATS[result_media])
         if op == "describe":
             _, iri, media = msg
             triples = describe(store, iri)  # the symmetric CBD (igokg.describe)

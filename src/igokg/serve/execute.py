@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
@@ -28,8 +28,9 @@ from igokg.serve.admission import Admission, Gone, Refused
 from igokg.serve.answer import answer
 from igokg.serve.settings import ServeSettings
 
-Reply = tuple[int, str, bytes, list[tuple[bytes, bytes]]]
+Reply = tuple[int, str, bytes, Sequence[tuple[bytes, bytes]]]
 _TEXT = "text/plain; charset=utf-8"
+_NO_EXTRA = ((),)  # (a reply's extra headers: none)
 
 
 class _Run:
@@ -71,15 +72,15 @@ class Runner:
             self._start_watchdog()
         ticket = next(self._tickets)
         started = time.monotonic()
-        self._running[ticket] = _Run(started, started + self.settings.timeout, on_overrun)
+        running = self._running
+        settings = self.settings
+        running[ticket] = _Run(started, started + settings.timeout, on_overrun)
         try:
-            status, ctype, body = answer(self.store, msg, self.settings.max_result, self.settings.service_endpoints)
+            reply = answer(self.store, msg, settings.max_result, settings.service_endpoints)
         finally:
-            mine = self._running.pop(ticket, None) is not None
+            mine = running.pop(ticket, None) is not None
             admission.leave(client)  # a runaway's slot comes back only now that it really ended
-        if not mine:
-            return None
-        return status, ctype, body, []
+        return reply + _NO_EXTRA if mine else None
 
     def overrun_message(self, started: float) -> bytes:
         return (

@@ -39,6 +39,8 @@ from igokg.serve.sparql import WANTED, SparqlEndpoint
 from igokg.serve.wire import render_head
 
 _TICK = 0.5
+#: Seconds a serving process waits, per connection it holds (up to 4), before it takes a new one.
+_SPREAD = 0.0005
 _SEND_TIMEOUT = 30
 _RECV = 65536
 _IDLE, _HEADERS, _BODY = 0, 1, 2
@@ -56,7 +58,7 @@ class Front:
     """Accepts connections on the shared socket; each gets a thread (`Connection`)."""
 
     def __init__(self, sock: socket.socket, app: Callable, endpoint: SparqlEndpoint, header_timeout: float,
-                 keepalive_timeout: float, max_body: int, max_connections: int = 1024) -> None:
+                 keepalive_timeout: float, max_body: int, max_connections: int = 1024, spread: bool = False) -> None:
         self.sock = sock
         self.app = app
         self.endpoint = endpoint
@@ -64,22 +66,33 @@ class Front:
         self.keepalive_timeout = keepalive_timeout
         self.max_body = max_body
         self.max_connections = max_connections
+        self.spread = spread  # other serving processes share the socket
         self.retiring = False
         self.connections: set[Connection] = set()
         self._cv = threading.Condition()
         self.server = sock.getsockname()[:2]
 
     def start(self) -> None:
-        # A timeout makes the shared socket non-blocking with a poll before accept: another
-        # serving process may take a connection first (EAGAIN), and retiring is seen in time.
-        self.sock.settimeout(_TICK)
+        # Non-blocking, with a poll before accept: another serving process may take a
+        # connection first (EAGAIN), and retiring is seen in time.
+        self.sock.setblocking(False)
         threading.Thread(target=self._accept, name="igokg-accept", daemon=True).start()
 
     def _accept(self) -> None:
+        poller = select.poll()
+        poller.register(self.sock, select.POLLIN)
         while not self.retiring:
             with self._cv:
                 while len(self.connections) >= self.max_connections and not self.retiring:
                     self._cv.wait(_TICK)
+            if not poller.poll(_TICK * 1000):
+                continue
+            if self.spread and self.connections:
+                # Every serving process is woken for a new connection. One that already holds
+                # connections lets a less busy one take it first (a keep-alive connection stays
+                # where it lands): the threads of one process share its GIL, so connections
+                # crowded into one process wait for each other while another process idles.
+                time.sleep(_SPREAD * min(len(self.connections), 4))
             try:
                 sock, addr = self.sock.accept()
             except (TimeoutError, BlockingIOError, InterruptedError):
@@ -88,6 +101,7 @@ class Front:
                 if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
                     time.sleep(0.05)  # out of descriptors or memory: let connections end first
                 continue
+            sock.setblocking(True)  # (the deadlines are socket options: SO_RCVTIMEO, SO_SNDTIMEO)
             conn = Connection(self, sock, addr)
             with self._cv:
                 self.connections.add(conn)
@@ -130,9 +144,11 @@ class Connection:
         self.rejected = False  # answered before its body was read (413): drain, then close
         self.runaway = False
         self.url = b""
+        self.qs = b""
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
         self.body_size = 0
+        self.connection_header = False
         self.fast = False
         self.method = b""
         self.bridge = None
@@ -219,12 +235,16 @@ class Connection:
         self.headers = []
         self.body = []
         self.body_size = 0
+        self.connection_header = False
 
     def on_url(self, url: bytes) -> None:
         self.url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self.headers.append((name.lower(), value))
+        name = name.lower()
+        if name == b"connection":
+            self.connection_header = True
+        self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         if self.closing:
@@ -233,11 +253,10 @@ class Connection:
         front = self.front
         self.deadline = time.monotonic() + front.header_timeout  # for the body
         self.method = method = self.parser.get_method()
-        url = self.url
-        path, _, qs = url.partition(b"?")
+        path, _, self.qs = self.url.partition(b"?")
         # A request that carries a query is answered here; the rest (editor, pages, files,
         # CORS preflight) goes to the app.
-        self.fast = path == b"/sparql" and (method == b"POST" or (method == b"GET" and b"query=" in qs))
+        self.fast = path == b"/sparql" and (method == b"POST" or (method == b"GET" and self.qs.find(b"query=") >= 0))
         if method == b"GET":
             return  # no body to wait for
         for k, v in self.headers:
@@ -262,8 +281,11 @@ class Connection:
         if self.closing:
             return
         self.state = _IDLE
-        # HTTP/1.0 clients get one answer per connection (no keep-alive negotiation to get wrong)
-        keep = self.parser.should_keep_alive() and not self.front.retiring and self.parser.get_http_version() == "1.1"
+        # HTTP/1.0 clients get one answer per connection (no keep-alive negotiation to get
+        # wrong). Without a Connection header, llhttp already says "close" for HTTP/1.0.
+        parser = self.parser
+        keep = parser.should_keep_alive() and not self.front.retiring and (
+            not self.connection_header or parser.get_http_version() == "1.1")
         ok = self._sparql(keep) if self.fast else self._app(keep)
         if not ok or not keep:
             self.closing = True
@@ -274,10 +296,9 @@ class Connection:
     def _sparql(self, keep: bool) -> bool:
         endpoint = self.front.endpoint
         post = self.method == b"POST"
-        _, _, qs = self.url.partition(b"?")
         headers = {k: v for k, v in self.headers if k in WANTED}
         try:
-            reply = endpoint.handle("POST" if post else "GET", qs, headers, b"".join(self.body) if post else None,
+            reply = endpoint.handle("POST" if post else "GET", self.qs, headers, b"".join(self.body) if post else None,
                                     self.client, self.gone, self.overrun)
         except Exception as exc:  # noqa: BLE001 - a bug must not hang the client nor pass for bad HTTP
             reply = 500, "text/plain; charset=utf-8", f"internal error: {type(exc).__name__}: {exc}\n".encode(), []

@@ -217,7 +217,8 @@ def _serve_child(app: ServeApp, settings: ServeSettings, sock: socket.socket, st
         signal.signal(s, lambda *_: stop.set())
     parent = os.getppid()
     app.open_store(store, app.triples)
-    front = Front(sock, app, app.endpoint, settings.header_timeout, settings.keepalive_timeout, settings.max_body)
+    front = Front(sock, app, app.endpoint, settings.header_timeout, settings.keepalive_timeout, settings.max_body,
+                  spread=settings.workers > 1)
     retired = threading.Lock()
 
     def retire() -> None:
