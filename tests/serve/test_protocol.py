@@ -169,17 +169,10 @@ def test_an_idle_keep_alive_connection_is_closed_after_its_timeout(front):
         assert 0.9 <= time.monotonic() - t0 < 3
 
 
-def test_http_1_0_gets_one_answer_and_a_closed_connection(front):
+@pytest.mark.parametrize("asks", ["", "Connection: keep-alive\r\n"], ids=["plain", "asking-for-keep-alive"])
+def test_http_1_0_gets_one_answer_and_a_closed_connection(front, asks):
     with front.connect() as s:
-        s.sendall(f"GET {ASK} HTTP/1.0\r\n\r\n".encode())
-        status, headers, _ = read_response(s)
-        assert status == 200 and headers["connection"] == "close"
-        assert closed(s, 2)
-
-
-def test_http_1_0_asking_for_keep_alive_still_gets_one_answer_and_a_closed_connection(front):
-    with front.connect() as s:
-        s.sendall(f"GET {ASK} HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".encode())
+        s.sendall(f"GET {ASK} HTTP/1.0\r\n{asks}\r\n".encode())
         status, headers, _ = read_response(s)
         assert status == 200 and headers["connection"] == "close"
         assert closed(s, 2)

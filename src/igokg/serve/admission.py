@@ -100,15 +100,8 @@ class Admission:
 
     def leave(self, client: str) -> None:
         """The client's query finished (or was given up): its slot goes to the next in line."""
-        with self._lock:  # (`_leave`, inline: this runs once a query)
-            self.running -= 1
-            n = self._running_by.get(client, 1) - 1
-            if n:
-                self._running_by[client] = n
-            else:
-                self._running_by.pop(client, None)
-            if self._waiting_by:
-                self._admit_next()
+        with self._lock:
+            self._leave(client)
 
     # ------------------------------------------------------------------------------
     def _queue_up(self, client: str) -> _Ticket:
