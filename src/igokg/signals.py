@@ -22,24 +22,31 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 @contextmanager
-def stop_signals_raise() -> Iterator[None]:
-    """While inside, SIGTERM/SIGHUP raise `Terminated` (main thread, default handlers only)."""
+def _handled(handler) -> Iterator[None]:
+    """While inside, `handler` takes SIGTERM/SIGHUP (main thread, default handlers only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    previous = {}
+    for sig in STOP_SIGNALS:
+        if signal.getsignal(sig) is signal.SIG_DFL:
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextmanager
+def stop_signals_raise() -> Iterator[None]:
+    """While inside, SIGTERM/SIGHUP raise `Terminated` (main thread, default handlers only)."""
 
     def stop(signum: int, _frame: object) -> None:
         raise Terminated(signum)
 
-    previous = {}
-    for sig in STOP_SIGNALS:
-        if signal.getsignal(sig) is signal.SIG_DFL:
-            previous[sig] = signal.signal(sig, stop)
-    try:
+    with _handled(stop):
         yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 class StopRequest:
@@ -60,21 +67,11 @@ def stop_signals_deferred() -> Iterator[StopRequest]:
     after it was sent may still land on the server after the clean-up). A second signal stops
     at once."""
     request = StopRequest()
-    if threading.current_thread() is not threading.main_thread():
-        yield request
-        return
 
     def stop(signum: int, _frame: object) -> None:
         if request.signum is not None:
             raise Terminated(signum)
         request.signum = signum
 
-    previous = {}
-    for sig in STOP_SIGNALS:
-        if signal.getsignal(sig) is signal.SIG_DFL:
-            previous[sig] = signal.signal(sig, stop)
-    try:
+    with _handled(stop):
         yield request
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
