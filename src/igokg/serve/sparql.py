@@ -161,7 +161,7 @@ class SparqlEndpoint:
         method = scope["method"]
         try:
             reply = await self._asgi_reply(method, scope, headers, receive)
-        except Exception as exc:
+        except Exception as exc:  # a bug must not hang the client
             reply = 500, _TEXT, f"internal error: {type(exc).__name__}: {exc}\n".encode(), []
         status, out, body = self.finish(reply, headers.get(b"accept-encoding"))
         await send({"type": "http.response.start", "status": status, "headers": out})

@@ -74,13 +74,16 @@ class _SkipLines:
         self.fh.flush()
 
 
-def _write_turtle(nt: bytes, fh: BinaryIO, header: str, all_prefixes: bool = False, triples=None) -> None:
+def _turtle_head(header: str, prefixes: dict[str, str]) -> bytes:
+    """The comment header (if any) and the prefix declarations, in the order of `prefixes`."""
+    head = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) if header else ""
+    return (head + "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()) + "\n").encode()
+
+
+def _write_turtle(nt: bytes, fh: BinaryIO, header: str, all_prefixes: bool = False) -> None:
     prefixes = dict(PREFIXES) if all_prefixes else used_prefixes(nt)
-    if header:
-        fh.write("".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()).encode())
-    fh.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode() + b"\n")
-    source = _triples(nt) if triples is None else triples
-    ox.serialize(source, _SkipLines(fh, len(prefixes)), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    fh.write(_turtle_head(header, prefixes))
+    ox.serialize(_triples(nt), _SkipLines(fh, len(prefixes)), ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def write_turtle(nt: bytes, path: Path, header: str = "", *, all_prefixes: bool = False) -> None:
@@ -93,12 +96,10 @@ def turtle_bytes(nt: bytes, header: str = "", triples: list[ox.Triple | ox.Quad]
     `nt` (or its quads in the default graph), in the same order (then they are not parsed
     again). pyoxigraph returns the bytes: no Python sink in between."""
     prefixes = used_prefixes(nt)
-    head = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) if header else ""
-    head += "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()) + "\n"
     body = ox.serialize(_triples(nt) if triples is None else triples, None, ox.RdfFormat.TURTLE, prefixes=prefixes)
     for _ in prefixes:  # pyoxigraph's own declarations, one a line, replaced by the header
         body = body[body.find(b"\n") + 1:] if b"\n" in body else b""
-    return head.encode() + body
+    return _turtle_head(header, prefixes) + body
 
 
 # Between two nodes of the expanded document: the end of a node's last property, the start
@@ -138,9 +139,9 @@ class _NodePerLine:
         self.pending = b""
 
 
-def _write_jsonld(nt: bytes, fh: BinaryIO, triples=None) -> None:
+def _write_jsonld(nt: bytes, fh: BinaryIO) -> None:
     sink = _NodePerLine(fh)
-    ox.serialize(_triples(nt) if triples is None else triples, sink, ox.RdfFormat.JSON_LD)
+    ox.serialize(_triples(nt), sink, ox.RdfFormat.JSON_LD)
     sink.close()
 
 
