@@ -14,13 +14,12 @@ description of every entity costs its own size: no entity scans the triples.
 
 from __future__ import annotations
 
-import bisect
-
 import pyoxigraph as ox
 
 from igokg.describe import owner_of
 from igokg.publish.site.graph import RDFS_LABEL, SKOS_PREF, Graph, _slug
 from igokg.publish.writers.serialize import jsonld_bytes, turtle_bytes
+from igokg.rdf import sort_ntriples
 
 __all__ = ["DataFiles", "entity_description"]
 
@@ -33,121 +32,74 @@ def _below(node: str, iri: str) -> bool:
 
 
 class _Describer:
-    """Describes the entities of one graph as line numbers of its canonical N-Triples (`Graph.nt`):
-    their order is the canonical order, so a description is sorted as integers, its text is
-    slices of `nt` and its triples are those `Graph.quads` holds (nothing printed or parsed
-    again). The ontology's labels are not lines of `nt`: each has the number of the fact lines
-    that sort before it (`_onto_label`), and is merged there."""
+    """Describes the entities of one graph; remembers the label lines of every node it met."""
 
     def __init__(self, g: Graph) -> None:
         self.g = g
-        self.onto_labels: dict[str, list[tuple[int, bytes, ox.Triple]]] = {}
-        for node, pos in g.onto.items():
-            if isinstance(node, ox.NamedNode):
-                found = [self._onto_label(ox.Triple(node, ox.NamedNode(p), o)) for p, o in pos if p in _LABELS]
-                if any(found):
-                    self.onto_labels[node.value] = [x for x in found if x is not None]
+        self._labels: dict[str, bytes] = {}
 
-    def _line(self, i: int) -> bytes:
-        offsets = self.g.offsets
-        return self.g.nt[offsets[i]:offsets[i + 1]]
+    def label_lines(self, node: str) -> bytes:
+        found = self._labels.get(node)
+        if found is None:
+            g, lines = self.g, []
+            named = ox.NamedNode(node)
+            for p in _LABELS:
+                for o in (*g.values(node, p), *g.onto_values(named, p)):
+                    lines.append(f"<{node}> <{p}> {o} .\n")
+            found = self._labels[node] = "".join(lines).encode()
+        return found
 
-    def _onto_label(self, triple: ox.Triple) -> tuple[int, bytes, ox.Triple] | None:
-        """An ontology label: the number of fact lines before it, its line, the triple; None when
-        it is a fact line too (a duplicate, dropped as `sort_ntriples` drops it)."""
-        line = f"<{triple.subject.value}> <{triple.predicate.value}> {triple.object} .\n".encode()
-        lo, hi = 0, len(self.g.quads)
-        while lo < hi:  # the first fact line not below it
-            mid = (lo + hi) // 2
-            if self._line(mid) < line:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(self.g.quads) and self._line(lo) == line:
-            return None
-        return lo, line, triple
-
-    def lines(self, iri: str) -> tuple[list[int], list[tuple[int, bytes, ox.Triple]]]:
-        """The entity's description: its fact lines, sorted, and its ontology labels, sorted by
-        place and text; both empty when the graph holds no triple about `iri`."""
+    def describe(self, iri: str) -> bytes:
+        """The entity's description as N-Triples in canonical order; empty when the graph holds
+        no triple about `iri`."""
         g = self.g
-        rows, out, inc, inc_rows = g.rows, g.out, g.inc, g.inc_rows
-        if iri not in rows:
-            return [], []
+        if iri not in g.spans:
+            return b""
         subjects: list[str] = []  # nodes whose every triple is in
-        lines: list[int] = []  # single triples (incoming, links to an owner)
+        lines: list[str] = []  # single triples (incoming, links to an owner)
         mentioned: set[str] = {iri}
-        named = ox.NamedNode
 
         def subtree(node: str) -> None:
             todo, seen = [node], {node}
             while todo:
                 current = todo.pop()
-                if current not in rows:
+                if current not in g.spans:
                     continue
                 subjects.append(current)
-                below = current + ("." if "#" in current else "#")
-                for _p, o in out[current]:
-                    if type(o) is named:
-                        value = o.value
-                        mentioned.add(value)
-                        if value.startswith(below) and value not in seen:
-                            seen.add(value)
-                            todo.append(value)
+                for _p, o in g.out[current]:
+                    if type(o) is ox.NamedNode:
+                        mentioned.add(o.value)
+                        if o.value not in seen and _below(current, o.value):
+                            seen.add(o.value)
+                            todo.append(o.value)
 
         subtree(iri)
-        for (s, _p), line in zip(inc.get(iri, ()), inc_rows.get(iri, ())):
+        for s, p in g.inc.get(iri, ()):
             if s == iri or _below(iri, s):
                 continue  # already there: the entity's own nodes
-            lines.append(line)
+            lines.append(f"<{s}> <{p}> <{iri}> .\n")
             mentioned.add(s)
             if owner_of(s) is not None:
                 subtree(s)
                 current = s  # the chain of links up to the owning entity
                 while owner_of(current) is not None:
-                    parents = [(ps, line) for (ps, _pp), line in zip(inc.get(current, ()), inc_rows.get(current, ()))
-                               if _below(ps, current)]
+                    parents = [(ps, pp) for ps, pp in g.inc.get(current, ()) if _below(ps, current)]
                     if not parents:
                         break
-                    for ps, line in parents:
-                        lines.append(line)
+                    for ps, pp in parents:
+                        lines.append(f"<{ps}> <{pp}> <{current}> .\n")
                         mentioned.add(ps)
                     current = parents[0][0]
         mentioned.update(subjects)
-        for s in subjects:
-            first = rows[s]
-            lines += range(first, first + len(out[s]))
-        label_rows, onto_labels = g.label_rows, self.onto_labels
-        onto: list[tuple[int, bytes, ox.Triple]] = []
-        for n in mentioned:
-            found = label_rows.get(n)
-            if found is not None:
-                lines += found
-            more = onto_labels.get(n)
-            if more is not None:
-                onto += more
-        onto.sort(key=lambda x: (x[0], x[1]))
-        return sorted(set(lines)), onto
-
-    def describe(self, iri: str) -> tuple[bytes, list[ox.Quad | ox.Triple]]:
-        """The entity's description: N-Triples in canonical order, and its triples in that
-        order; empty when the graph holds no triple about `iri`."""
-        facts, onto = self.lines(iri)
-        g = self.g
-        offsets = g.offsets
-        text = list(map(g.nt.__getitem__, map(slice, map(offsets.__getitem__, facts),
-                                                map(offsets.__getitem__, map((1).__add__, facts)))))
-        triples: list[ox.Quad | ox.Triple] = list(map(g.quads.__getitem__, facts))
-        for place, line, triple in reversed(onto):  # a few: the labels of the classes mentioned
-            at = bisect.bisect_left(facts, place)
-            text.insert(at, line)
-            triples.insert(at, triple)
-        return b"".join(text), triples
+        chunks = [g.nt[a:b] for a, b in (g.spans[s] for s in subjects)]
+        chunks.append("".join(lines).encode())
+        chunks += [self.label_lines(n) for n in mentioned]
+        return sort_ntriples(b"".join(chunks))
 
 
 def entity_description(g: Graph, iri: str) -> bytes:
     """One entity's description (canonical N-Triples); `DataFiles` for many."""
-    return _Describer(g).describe(iri)[0]
+    return _Describer(g).describe(iri)
 
 
 class DataFiles(_Describer):
@@ -159,7 +111,8 @@ class DataFiles(_Describer):
 
     def write(self, iri: str) -> bytes:
         """Write `id/<slug>.ttl` and `.jsonld`; returns the JSON-LD (the page embeds it)."""
-        nt, triples = self.describe(iri)
+        nt = self.describe(iri)
+        triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))  # parsed once for both (quads: no copies)
         slug = _slug(iri)
         self.files.write(f"id/{slug}.ttl", "text/turtle", turtle_bytes(nt, triples=triples))
         jsonld = jsonld_bytes(nt, triples=triples)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from array import array
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -112,14 +111,6 @@ class Graph:
     owned: dict[str, list[str]] = field(default_factory=dict)  # entity -> it and its inline nodes, in canonical order
     nt: bytes = b""  # the facts as canonical N-Triples
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # subject -> its lines in `nt`
-    # Line by line, for the data files (`data`): a subject's first line number, the line number
-    # of each `inc` entry (the same positions), each line's offset in `nt` (one past the last at
-    # the end) and each line's triple, parsed once here: a description is a set of line numbers.
-    rows: dict[str, int] = field(default_factory=dict)
-    inc_rows: dict[str, list[int]] = field(default_factory=dict)
-    label_rows: dict[str, list[int]] = field(default_factory=dict)  # node -> its rdfs:label and skos:prefLabel lines
-    offsets: array = field(default_factory=lambda: array("Q"))
-    quads: list[ox.Quad] = field(default_factory=list)
     _by_pred: dict[str, dict[str, list[object]]] = field(default_factory=dict)
     _onto_by_pred: dict[object, dict[str, list[object]]] = field(default_factory=dict)
     _types: dict[str, list[str]] = field(default_factory=dict)
@@ -275,37 +266,29 @@ def _index(sources: Sources, nt: bytes | None = None) -> Graph:
         nt = canonical_ntriples(sources.store, [sources.graph_of(rel) for rel in sources.fact_files])
     g = Graph(nt=nt)
     uses, inc, out, owned, spans = g.uses, g.inc, g.out, g.owned, g.spans
-    rows, inc_rows, offsets, quads, label_rows = g.rows, g.inc_rows, g.offsets, g.quads, g.label_rows
     predicates: dict[str, str] = {}  # one string per predicate, not one per triple
     last, start, end = None, 0, 0
     find = nt.find
-    for line, q in enumerate(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)):
+    for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
         s = q.subject.value
         if s != last:  # a subject's triples are consecutive in canonical order, one per line
             if last is not None:
                 spans[last] = (start, end)
             mine = out.setdefault(s, [])
             owned.setdefault(_parent(s), []).append(s)
-            rows[s] = line
             last, start = s, end
-        offsets.append(end)
-        quads.append(q)
         end = find(b"\n", end) + 1
         p = q.predicate.value
         p = predicates.setdefault(p, p)
         o = q.object
         mine.append((p, o))
         uses[p] = uses.get(p, 0) + 1
-        if p == RDFS_LABEL or p == SKOS_PREF:
-            label_rows.setdefault(s, []).append(line)
         if isinstance(o, ox.NamedNode):
             inc.setdefault(o.value, []).append((s, p))
-            inc_rows.setdefault(o.value, []).append(line)
             if p == RDF_TYPE:
                 uses[o.value] = uses.get(o.value, 0) + 1
     if last is not None:
         spans[last] = (start, end)
-    offsets.append(end)
     g.triples = sum(len(v) for v in out.values())
     for rel in sources.ontology_files:
         for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of(rel)):
