@@ -8,8 +8,9 @@ file and line where it is written (`locate`), so later stages can point people a
 the line to fix. Blank nodes in the facts are named from their content (`skolem`).
 
 The path of a file is native end to end: pyoxigraph parses the Turtle and writes it as
-N-Triples, the skolemizer rewrites only the lines that hold a blank node, and the store
-loads the text into the file's graph. No triple becomes a Python object on the way.
+N-Triples, the skolemizer rewrites only the lines that hold a blank node (Python meets a
+node's run of lines once, not each triple), and the store loads the text into the file's
+graph. No triple becomes a Python object on the way.
 
 The store keeps literals in canonical form ("01"^^xsd:integer is stored as "1"). Where the
 form as written matters, `Sources.triples_as_written(rel)` parses the file again (about a
@@ -106,13 +107,16 @@ def load_sources(project: Project, progress: Progress | None = None) -> Sources:
         data = read_source(path, rel)
         nt = turtle_to_ntriples(data, rel)
         if path in fact_set:
-            nt = skolemize_ntriples(nt, rel)
+            nt = skolemize_ntriples(nt, rel, ordered=False)  # a store keeps a set: any line order
         # `load`, not `bulk_load`: for an in-memory store it is the faster of the two (one
         # transaction, no parallel batches to merge), and it is all or nothing per file.
+        # `lenient`: the text is pyoxigraph's own N-Triples of what its Turtle parser checked
+        # (IRIs, language tags), the blank nodes named from those IRIs; checking them again
+        # was a fifth of the load.
         if path in shapes:
-            shape_store.load(nt, format=ox.RdfFormat.N_TRIPLES)
+            shape_store.load(nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         else:
-            store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_PREFIX + rel))
+            store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_PREFIX + rel), lenient=True)
         index.add_file(rel, data.decode("utf-8", errors="replace"), path)
     imported = import_pinned(project, store, plan, GRAPH_PREFIX, say)
 
