@@ -450,6 +450,11 @@ def test_showcase_events_by_year(sources):
     assert years == sorted(years) and years[0] == ("1815" if sources.pinned_used else "1992")
     qingdao = next(r for r in rows if slug(r["event"]) == "meeting-2018-06-09-qingdao")
     assert qingdao["participants"].value.count(";") == 2
+    # each event's participants are joined in alphabetical order; an event whose source names
+    # none (a founding in COW, a treaty's signing in the articles) has an empty list, not no row
+    lists = [r["participants"].value for r in rows]
+    assert all(joined.split("; ") == sorted(joined.split("; ")) for joined in lists)
+    assert "" in lists and len({slug(r["event"]) for r in rows}) == len(rows)
 
 
 # --------------------------------------------------------------------------- the time logic itself
