@@ -31,7 +31,7 @@ from igokg.project import Project
 from igokg.sources.datasets import import_pinned, plan_pinned
 from igokg.sources.locate import Location, SubjectIndex
 from igokg.sources.skolem import skolemize_ntriples
-from igokg.sources.turtle import read_source, turtle_to_ntriples
+from igokg.sources.turtle import read_source, turtle_to_ntriples, xsd_literals
 
 __all__ = ["Sources", "load_sources", "fact_triples", "GRAPH_PREFIX"]
 
@@ -55,6 +55,9 @@ class Sources:
     skipped_sources: list[str] = field(default_factory=list)  # pinned sources left out (--skip-source)
     pinned_used: list[str] = field(default_factory=list)  # IRIs of the pinned sources loaded and checked
     excluded_files: list[str] = field(default_factory=list)  # project files left out with them
+    # per ontology or fact file: its distinct XSD-typed literals as written (N-Triples terms),
+    # for the validator to ask which ones the store rewrote without parsing the file again
+    xsd_literals: dict[str, set[bytes]] = field(default_factory=dict)
 
     def graph_of(self, rel: str) -> ox.NamedNode:
         return ox.NamedNode(GRAPH_PREFIX + rel)
@@ -99,6 +102,7 @@ def load_sources(project: Project, progress: Progress | None = None) -> Sources:
     store = ox.Store()
     shape_store = ox.Store()
     index = SubjectIndex()
+    literals: dict[str, set[bytes]] = {}
 
     fact_set = set(facts)
     for path in ontology + facts + shapes:
@@ -106,6 +110,8 @@ def load_sources(project: Project, progress: Progress | None = None) -> Sources:
         say(f"loading {rel}")
         data = read_source(path, rel)
         nt = turtle_to_ntriples(data, rel)
+        if path not in shapes:
+            literals[rel] = xsd_literals(nt)
         if path in fact_set:
             nt = skolemize_ntriples(nt, rel, ordered=False)  # a store keeps a set: any line order
         # `load`, not `bulk_load`: for an in-memory store it is the faster of the two (one
@@ -131,6 +137,7 @@ def load_sources(project: Project, progress: Progress | None = None) -> Sources:
         skipped_sources=[s.name for s in plan.skipped],
         pinned_used=[s.iri for s in plan.used],
         excluded_files=sorted(plan.excluded_files),
+        xsd_literals=literals,
     )
 
 
