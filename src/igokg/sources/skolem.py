@@ -72,11 +72,11 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
         if b is None:
             parents.setdefault(c, []).append((s, False, p))
             continue
-        run = text[start + 1:end]
-        k = len(b) + 3  # "_:" + label + " "
-        lines = [line[k:-2] for line in run.split(b"\n")]
+        # The run's `<predicate> object` parts: between "_:b " and " ." on each line, so the
+        # text between the first "_:b " and the last " ." split at " .\n_:b ".
+        lines = text[start + len(b) + 4:end - 2].split(b" .\n_:" + b + b" ")
         mine = parts.setdefault(b, [])
-        if b"> _:" not in run:
+        if text.find(b"> _:", start, end) < 0:
             mine += lines
             continue
         for part in lines:
