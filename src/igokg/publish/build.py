@@ -45,6 +45,7 @@ class Build:
     queries: dict[str, int | None] = field(default_factory=dict)  # example query -> rows (None: not run)
     changes: str | None = None
     _ntriples: bytes | None = None
+    _triple_count: int | None = None
     digests: dict[str, str] = field(default_factory=dict)  # relative name -> sha256, as files are hashed
     say: Progress = field(default=lambda _m: None, repr=False)  # progress within a writer (each example query)
     # relative name -> size, of the files their writer has hashed (in `digests`) and dated already
@@ -75,8 +76,10 @@ class Build:
         return self.digests[rel]
 
     def triple_count(self) -> int:
-        """Distinct fact triples: the lines of `ntriples()`."""
-        return self.ntriples().count(b"\n")
+        """Distinct fact triples: the lines of `ntriples()` (counted once: 0.1 s a pass at 1M)."""
+        if self._triple_count is None:
+            self._triple_count = self.ntriples().count(b"\n")
+        return self._triple_count
 
 
 @dataclass
