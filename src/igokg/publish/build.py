@@ -23,7 +23,7 @@ from igokg.errors import IgokgError, PublishError, explain_os_error
 from igokg.project import Project
 from igokg.publish.atomic import clamp_mtimes, staging_folder, swap_into_place
 from igokg.publish.defaults import default_writers
-from igokg.rdf import canonical_ntriples
+from igokg.rdf import sort_ntriples
 from igokg.release import SUMS_NAME, Writer, Written, sha256_file
 from igokg.report import Report, ValidationFailed
 from igokg.sources import Sources, load_sources
@@ -64,8 +64,7 @@ class Build:
         """The published facts (data/ and seeds/) as N-Triples in canonical order (`igokg.rdf`),
         computed once: the text every dump is written from."""
         if self._ntriples is None:
-            graphs = [self.sources.graph_of(rel) for rel in self.sources.fact_files]
-            self._ntriples = canonical_ntriples(self.sources.store, graphs)
+            self._ntriples = sort_ntriples(self.sources.fact_ntriples())
         return self._ntriples
 
     def sha256(self, rel: str) -> str:
