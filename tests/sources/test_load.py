@@ -82,7 +82,9 @@ def test_fact_ntriples_are_the_stores_lines_whether_a_file_is_kept_as_loaded_or_
     (project_copy / "data" / "zz-lexical.ttl").write_text(
         PREFIX + '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
         'id:x igo:count "01"^^xsd:integer ; igo:participation [ igo:share "1.5"^^xsd:decimal ] .\n')
-    sources = load_sources(Project.discover(project_copy, env=EPOCH, interactive=False))
+    project = Project.discover(project_copy, env=EPOCH, interactive=False)
+    assert not load_sources(project)._texts  # only a build keeps them
+    sources = load_sources(project, keep_ntriples=True)
     assert "data/zz-lexical.ttl" not in sources._texts and "data/memberships.ttl" in sources._texts
     graphs = [sources.graph_of(rel) for rel in sources.fact_files]
     canonical = canonical_ntriples(sources.store, graphs)

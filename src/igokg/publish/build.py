@@ -113,7 +113,7 @@ def build_release(
 ) -> Release:
     """Load, validate, and publish; refuses (ValidationFailed) when there are violations."""
     say = progress or (lambda _m: None)
-    sources = load_sources(project, say)
+    sources = load_sources(project, say, keep_ntriples=True)  # the dumps are sorted from the loaded text
     report = validate_graph(sources, engine=engine, progress=say)
     if not report.conforms:
         raise ValidationFailed(report)

@@ -12,9 +12,10 @@ N-Triples, the skolemizer rewrites only the lines that hold a blank node (Python
 node's run of lines once, not each triple), and the store loads the text into the file's
 graph. No triple becomes a Python object on the way.
 
-The N-Triples text of a fact file is kept until the release's dumps take it
-(`Sources.fact_ntriples`), when the store holds its literals as written: its lines are then
-those the store would dump, and the dumps are sorted from it without asking the store.
+For a build (`keep_ntriples`), the N-Triples text of a fact file is kept until the release's
+dumps take it (`Sources.fact_ntriples`), when the store holds its literals as written: its
+lines are then those the store would dump, and the dumps are sorted from it without asking
+the store.
 
 The store keeps literals in canonical form ("01"^^xsd:integer is stored as "1"). Where the
 form as written matters, `Sources.triples_as_written(rel)` parses the file again (about a
@@ -119,8 +120,11 @@ def _kept_as_written(literals: set[bytes]) -> bool:
     return {line[len(head):-2] for line in stored.splitlines()} == literals
 
 
-def load_sources(project: Project, progress: Progress | None = None) -> Sources:
-    """Read every input file; raise `SourceError` on the first one that cannot be used."""
+def load_sources(project: Project, progress: Progress | None = None, *, keep_ntriples: bool = False) -> Sources:
+    """Read every input file; raise `SourceError` on the first one that cannot be used.
+
+    `keep_ntriples`: keep the fact files' N-Triples for `Sources.fact_ntriples` (a build's
+    dumps: the size of the N-Triples, held from loading to the dumps)."""
     say = progress or (lambda _msg: None)
     ontology = _files(project.ontology_dir)
     shapes = _files(project.shapes_dir)
@@ -147,7 +151,7 @@ def load_sources(project: Project, progress: Progress | None = None) -> Sources:
             literals[rel] = xsd_literals(nt)
         if path in fact_set:
             nt = skolemize_ntriples(nt, rel, ordered=False)  # a store keeps a set: any line order
-            if _kept_as_written(literals[rel]):
+            if keep_ntriples and _kept_as_written(literals[rel]):
                 texts[rel] = nt
         # `load`, not `bulk_load`: for an in-memory store it is the faster of the two (one
         # transaction, no parallel batches to merge), and it is all or nothing per file.
