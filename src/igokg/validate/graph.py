@@ -60,8 +60,8 @@ def check_shapes(sources: Sources, engine: str = "fast", say: Callable[[str], No
     root = sources.project.root
     shapes = shacl.ShapesGraph.from_turtle(((root / rel).read_bytes(), None) for rel in sources.shape_files)
     # an imported graph (a dataset's, import/NAME) has no file: the import writes canonical literals
-    files = [(root / rel, sources.graph_of(rel)) for rel in sources.ontology_files + sources.fact_files
-             if not rel.startswith(IMPORT_PREFIX)]
+    files = [(root / rel, sources.graph_of(rel), sources.xsd_literals.get(rel))
+             for rel in sources.ontology_files + sources.fact_files if not rel.startswith(IMPORT_PREFIX)]
     as_written = shacl.scan(files, sources.store)
     return shacl.validate_shapes(shapes, sources.store, as_written=as_written, engine=engine, say=say)
 
