@@ -21,6 +21,7 @@ from igokg.report import Finding, Report, ShaclResult
 from igokg.sources import Sources
 from igokg.sources.datasets import IMPORT_PREFIX
 from igokg.validate.checks import (
+    SourceFiles,
     check_qids,
     check_quotes,
     check_references,
@@ -41,8 +42,9 @@ def validate_graph(sources: Sources, engine: str = "fast", progress: Callable[[s
     outcome = check_shapes(sources, engine, say)
     shacl_findings = [_from_shacl(r, sources) for r in outcome.results]
     say("checking quotes, sources and Wikidata links")
-    findings = check_sources(sources)
-    findings += check_quotes(sources)
+    files = SourceFiles(sources.project.root)  # each cited file read once for both checks
+    findings = check_sources(sources, files)
+    findings += check_quotes(sources, files)
     findings += check_qids(sources)
     findings += check_references(sources)
     findings += check_vocabulary(sources)
