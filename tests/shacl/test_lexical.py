@@ -99,3 +99,17 @@ def test_scan_reads_files_from_disk(tmp_path):
     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=G)
     (rewrite,) = scan([(path, G)], store).rewrites
     assert rewrite.written.value == "+3" and rewrite.graph == G
+
+
+def test_given_a_files_typed_literals_the_scan_parses_only_a_file_with_a_rewrite(tmp_path):
+    from igokg.sources.turtle import turtle_to_ntriples, xsd_literals
+
+    store, data = load(b'ex:a ex:p 1, "2018-06-09"^^xsd:date, "01"^^xsd:integer .')
+    literals = xsd_literals(turtle_to_ntriples(data, "x.ttl"))
+    canonical = literals - {f'"01"^^<{XSD}integer>'.encode()}
+    missing = tmp_path / "not-there.ttl"  # never read: its literals say nothing was rewritten
+    assert not scan([(missing, G, canonical)], store)
+    path = tmp_path / "x.ttl"
+    path.write_bytes(data)
+    assert scan([(path, G, literals)], store).rewrites == scan([(path, G)], store).rewrites
+    assert len(scan([(path, G, literals)], store).rewrites) == 1

@@ -8,6 +8,7 @@ from conftest import EPOCH
 
 from igokg.errors import SourceError
 from igokg.project import Project
+from igokg.rdf import canonical_ntriples, sort_ntriples
 from igokg.sources import fact_triples, load_sources, parse_turtle, skolemize
 
 PREFIX = "@prefix id: <https://w3id.org/igokg/id/> .\n@prefix igo: <https://w3id.org/igokg/ontology#> .\n"
@@ -73,3 +74,21 @@ def test_the_store_canonicalizes_literals_and_the_files_can_give_them_as_written
     subjects = {t.subject.value for t in sources.triples_as_written("data/zz-lexical.ttl")}
     stored_subjects = {q.subject.value for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of("data/zz-lexical.ttl"))}
     assert subjects == stored_subjects and any("#participation-" in s for s in subjects)
+
+
+def test_fact_ntriples_are_the_stores_lines_whether_a_file_is_kept_as_loaded_or_dumped(project_copy):
+    """A file whose literals the store kept as written hands over the text it loaded; one with a
+    rewritten literal ("01"^^xsd:integer) is dumped from the store: sorted, both are the graphs' lines."""
+    (project_copy / "data" / "zz-lexical.ttl").write_text(
+        PREFIX + '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        'id:x igo:count "01"^^xsd:integer ; igo:participation [ igo:share "1.5"^^xsd:decimal ] .\n')
+    project = Project.discover(project_copy, env=EPOCH, interactive=False)
+    assert not load_sources(project)._texts  # only a build keeps them
+    sources = load_sources(project, keep_ntriples=True)
+    assert "data/zz-lexical.ttl" not in sources._texts and "data/memberships.ttl" in sources._texts
+    graphs = [sources.graph_of(rel) for rel in sources.fact_files]
+    canonical = canonical_ntriples(sources.store, graphs)
+    assert sort_ntriples(sources.fact_ntriples()) == canonical
+    assert b'"1"^^<http://www.w3.org/2001/XMLSchema#integer>' in canonical and b'"01"' not in canonical
+    assert not sources._texts  # handed over once; the store's dumps after that
+    assert sort_ntriples(sources.fact_ntriples()) == canonical

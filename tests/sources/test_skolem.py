@@ -74,3 +74,22 @@ def test_a_text_without_blank_nodes_is_returned_as_it_is():
     nt = turtle_to_ntriples((PREFIX + 'id:e igo:quote "no _:blank here" .').encode(), "x.ttl")
     assert skolemize_ntriples(nt, "x.ttl") is nt or skolemize_ntriples(nt, "x.ttl") == nt
     assert [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def test_unordered_output_holds_the_same_lines_and_refuses_the_same_input():
+    ttl = (PREFIX + 'id:e igo:participation [ igo:attestation [ igo:quote "a> _:x ." ] ; igo:capacity "c" ] , '
+           '[ igo:participant id:p ] ; igo:quote "q" .\nid:f igo:participation [ igo:capacity "d" ] .\n').encode()
+    nt = turtle_to_ntriples(ttl, "x.ttl")
+    ordered = skolemize_ntriples(nt, "x.ttl")
+    unordered = skolemize_ntriples(nt, "x.ttl", ordered=False)
+    assert sorted(ordered.splitlines()) == sorted(line for line in unordered.splitlines() if line)
+    assert len(list(ox.parse(unordered, format=ox.RdfFormat.N_TRIPLES))) == len(ordered.splitlines()) == 9
+    shared = turtle_to_ntriples((PREFIX + "id:a igo:participation _:b .\nid:c igo:participation _:b .\n"
+                                 '_:b igo:capacity "x" .').encode(), "x.ttl")
+    with pytest.raises(SourceError, match=r'referenced 2 times \(it holds "x"\)'):
+        skolemize_ntriples(shared, "x.ttl", ordered=False)
+
+
+def test_the_last_line_may_lack_its_newline():
+    nt = turtle_to_ntriples((PREFIX + 'id:e igo:participation [ igo:capacity "c" ] .').encode(), "x.ttl")
+    assert skolemize_ntriples(nt.rstrip(b"\n"), "x.ttl") == skolemize_ntriples(nt, "x.ttl").rstrip(b"\n")

@@ -23,7 +23,7 @@ from igokg.errors import IgokgError, PublishError, explain_os_error
 from igokg.project import Project
 from igokg.publish.atomic import clamp_mtimes, staging_folder, swap_into_place
 from igokg.publish.defaults import default_writers
-from igokg.rdf import canonical_ntriples
+from igokg.rdf import sort_ntriples
 from igokg.release import SUMS_NAME, Writer, Written, sha256_file
 from igokg.report import Report, ValidationFailed
 from igokg.sources import Sources, load_sources
@@ -45,6 +45,7 @@ class Build:
     queries: dict[str, int | None] = field(default_factory=dict)  # example query -> rows (None: not run)
     changes: str | None = None
     _ntriples: bytes | None = None
+    _triple_count: int | None = None
     digests: dict[str, str] = field(default_factory=dict)  # relative name -> sha256, as files are hashed
     say: Progress = field(default=lambda _m: None, repr=False)  # progress within a writer (each example query)
     # relative name -> size, of the files their writer has hashed (in `digests`) and dated already
@@ -63,8 +64,7 @@ class Build:
         """The published facts (data/ and seeds/) as N-Triples in canonical order (`igokg.rdf`),
         computed once: the text every dump is written from."""
         if self._ntriples is None:
-            graphs = [self.sources.graph_of(rel) for rel in self.sources.fact_files]
-            self._ntriples = canonical_ntriples(self.sources.store, graphs)
+            self._ntriples = sort_ntriples(self.sources.fact_ntriples())
         return self._ntriples
 
     def sha256(self, rel: str) -> str:
@@ -75,8 +75,10 @@ class Build:
         return self.digests[rel]
 
     def triple_count(self) -> int:
-        """Distinct fact triples: the lines of `ntriples()`."""
-        return self.ntriples().count(b"\n")
+        """Distinct fact triples: the lines of `ntriples()` (counted once: 0.1 s a pass at 1M)."""
+        if self._triple_count is None:
+            self._triple_count = self.ntriples().count(b"\n")
+        return self._triple_count
 
 
 @dataclass
@@ -111,7 +113,7 @@ def build_release(
 ) -> Release:
     """Load, validate, and publish; refuses (ValidationFailed) when there are violations."""
     say = progress or (lambda _m: None)
-    sources = load_sources(project, say)
+    sources = load_sources(project, say, keep_ntriples=True)  # the dumps are sorted from the loaded text
     report = validate_graph(sources, engine=engine, progress=say)
     if not report.conforms:
         raise ValidationFailed(report)

@@ -11,12 +11,14 @@ the terms of the data graph: sh:datatype xsd:integer must reject "5"^^xsd:int, s
 must reject "1.50", sh:in (1) must reject "01", and a result must name the value the data has.
 
 How, without slowing down the common case:
-1. `scan` reads each file once more with pyoxigraph's parser and looks only at literals whose
-   datatype the store rewrites (numbers, booleans, dates and times, durations); whether it
-   rewrote one is asked of the store itself (a scratch store, one batch per few thousand
-   distinct literals), so this module holds no copy of oxigraph's canonical forms. Files where
-   nothing was rewritten (all the project's files, all the benchmark's) cost one parse and
-   nothing more; this is the only pass over every triple, and it stays out of the loader.
+1. `scan` looks only at literals whose datatype the store rewrites (numbers, booleans, dates
+   and times, durations); whether it rewrote one is asked of the store itself (a scratch
+   store, one batch per few thousand distinct literals), so this module holds no copy of
+   oxigraph's canonical forms. The literals are the file's distinct XSD-typed ones as the
+   loader found them in its N-Triples text (`Sources.xsd_literals`: one regex pass, no
+   triple in Python), or, for a file given without them, those of one more parse of it.
+   Files where nothing was rewritten (all the project's files, all the benchmark's) cost
+   nothing more.
 2. A file with rewritten literals is read again, whole, to find each rewritten triple's
    subject in the store: an IRI is itself; a blank node (the loader may have named it, or
    the parser relabelled it) is found by its content, one small query each.
@@ -31,7 +33,7 @@ How, without slowing down the common case:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,13 +158,26 @@ def _has_rewrite(quads: Iterable[ox.Quad], forms: StoredForms) -> bool:
     return any(known[lit] for lit in pending)
 
 
-def scan(files: Iterable[tuple[Path | bytes, Graph]], store: ox.Store, *, base_iri: str | None = None,
-         forms: StoredForms | None = None) -> AsWritten:
-    """Find the literals the store rewrote when it loaded `files`: (Turtle file or bytes, its graph)."""
+def _literal_quads(literals: Iterable[bytes]) -> Iterator[ox.Quad]:
+    """Literals given as N-Triples terms, as the parser reads them (one triple each)."""
+    doc = b"".join(b"<urn:igokg:lexical:s> <urn:igokg:lexical:p> " + lit + b" .\n" for lit in literals)
+    return ox.parse(doc, format=ox.RdfFormat.N_TRIPLES)
+
+
+def scan(files: Iterable[tuple[Path | bytes, Graph] | tuple[Path | bytes, Graph, Collection[bytes] | None]],
+         store: ox.Store, *, base_iri: str | None = None, forms: StoredForms | None = None) -> AsWritten:
+    """Find the literals the store rewrote when it loaded `files`: (Turtle file or bytes, its graph),
+    or (file, graph, its XSD-typed literals as written, as N-Triples terms: `Sources.xsd_literals`).
+
+    With the literals, a file the store rewrote nothing of (every file, as a rule) is not parsed
+    again: only its distinct typed literals are asked about.
+    """
     forms = forms or StoredForms()
     out = AsWritten()
-    for source, graph in files:
-        if _has_rewrite(_parse(source, base_iri), forms):
+    for source, graph, *known in files:
+        literals = known[0] if known else None
+        quads = _parse(source, base_iri) if literals is None else _literal_quads(literals)
+        if _has_rewrite(quads, forms):
             where = str(source) if isinstance(source, Path) else "the data"
             _rewrites_of_file(list(_parse(source, base_iri)), graph, store, forms, out, where)
     return out

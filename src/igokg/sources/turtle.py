@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from igokg.errors import SourceError
 
-__all__ = ["parse_turtle", "turtle_to_ntriples", "read_source"]
+__all__ = ["parse_turtle", "turtle_to_ntriples", "read_source", "xsd_literals"]
 
 
 def read_source(path: Path, shown: str) -> bytes:
@@ -30,6 +30,24 @@ def turtle_to_ntriples(data: bytes, shown: str) -> bytes:
         return ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=None), format=ox.RdfFormat.N_TRIPLES)
     except (SyntaxError, ValueError, MemoryError) as exc:
         raise _source_error(exc, shown, data) from None
+
+
+# A line of N-Triples that ends in a literal with an XSD datatype. No IRI holds '"', so the
+# line's first '"' opens that literal; inside a literal a '"' is escaped, so '"^^<' followed by
+# the end of the line closes it. The pattern starts with literal text: the regex engine
+# jumps from one such ending to the next instead of trying every line.
+_XSD_END = re.compile(rb'"\^\^<http://www\.w3\.org/2001/XMLSchema#\w+> \.\n')
+
+
+def xsd_literals(nt: bytes) -> set[bytes]:
+    """The distinct literals with an XSD datatype in N-Triples text from pyoxigraph (every line
+    ends with "\\n"), as N-Triples terms, lexical forms as written: `"01"^^<…#integer>`."""
+    found = set()
+    rfind, index = nt.rfind, nt.index
+    for m in _XSD_END.finditer(nt):
+        start = m.start()
+        found.add(nt[index(b'"', rfind(b"\n", 0, start) + 1):m.end() - 3])
+    return found
 
 
 def parse_turtle(path: Path, display: str | None = None) -> list[ox.Triple]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -22,25 +23,75 @@ def _select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Lit
 PREFIXES = f"PREFIX igo: <{IGO}>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
 
 
-def check_sources(sources: Sources) -> list[Finding]:
+class SourceFiles:
+    """The files the source documents name, each found inside the project and read once.
+
+    `check_sources` hashes a file and `check_quotes` searches its text: one read serves both.
+    A folder is resolved once (thousands of sources share a few folders: resolving every path
+    from the root was half of these checks at a million triples); a name that is a link, or
+    no plain name, is resolved whole. A path that leaves the project is not read.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: dict[str, Path] = {}
+        self._bytes: dict[str, bytes | None] = {}
+        self._texts: dict[str, str | None] = {}
+
+    def _path(self, rel: str) -> Path | None:
+        folder, _, name = rel.rpartition("/")
+        base = self._folders.get(folder)
+        if base is None:
+            base = self._folders[folder] = (self.root / folder).resolve()
+        path = base / name
+        if name in ("", ".", "..") or path.is_symlink():
+            path = path.resolve()
+        return path if path.is_relative_to(self.root) else None
+
+    def data(self, rel: str) -> bytes | None:
+        """The file's bytes; None when it is missing, not a file, unreadable or outside the project."""
+        if rel not in self._bytes:
+            path = self._path(rel)
+            try:
+                self._bytes[rel] = path.read_bytes() if path is not None else None
+            except OSError:
+                self._bytes[rel] = None
+        return self._bytes[rel]
+
+    def text(self, rel: str) -> str | None:
+        """The file as text, line ends as Python reads text (universal newlines); None if unusable."""
+        if rel not in self._texts:
+            data = self.data(rel)
+            try:
+                text = data.decode("utf-8") if data is not None else None
+            except UnicodeDecodeError:
+                text = None
+            self._texts[rel] = text.replace("\r\n", "\n").replace("\r", "\n") if text else text
+        return self._texts[rel]
+
+
+def check_sources(sources: Sources, files: SourceFiles | None = None) -> list[Finding]:
     """Each source document names a file that exists and has the recorded sha256."""
     out: list[Finding] = []
-    root = sources.project.root
+    files = files or SourceFiles(sources.project.root)
     rows = _select(
         sources.store,
         PREFIXES + "SELECT ?src ?file ?sha WHERE { ?src a igo:SourceDocument . OPTIONAL { ?src igo:file ?file } OPTIONAL { ?src igo:sha256 ?sha } }",
     )
+    digests: dict[str, str] = {}
     for row in rows:
-        src = row["src"].value
-        loc = sources.locate(src, IGO + "file")
         if "file" not in row:
             continue  # the shapes report a missing igo:file
+        src = row["src"].value
         rel = row["file"].value
-        path = (root / rel).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            out.append(Finding(src, "Violation", "check:source-file", f"source file {rel} does not exist", "igo:file", rel, str(loc or "")))
-            continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = digests.get(rel)
+        if digest is None:
+            data = files.data(rel)
+            if data is None:
+                loc = sources.locate(src, IGO + "file")
+                out.append(Finding(src, "Violation", "check:source-file", f"source file {rel} does not exist", "igo:file", rel, str(loc or "")))
+                continue
+            digest = digests[rel] = hashlib.sha256(data).hexdigest()
         if "sha" in row and row["sha"].value != digest:
             out.append(
                 Finding(
@@ -57,22 +108,12 @@ def check_sources(sources: Sources) -> list[Finding]:
     return out
 
 
-def _read_source_text(root, rel: str, texts: dict[str, str | None]) -> str | None:
-    if rel not in texts:
-        path = (root / rel).resolve()
-        try:
-            texts[rel] = path.read_text(encoding="utf-8") if path.is_relative_to(root) else None
-        except (OSError, UnicodeDecodeError):
-            texts[rel] = None
-    return texts[rel]
-
-
 # Joins the quotes of one file for a first pass. A quote that holds it can only make that pass
 # fail, and a failed pass is followed by the exact one for that file: it never hides a finding.
 _QUOTE_SEPARATOR = "\u0000"
 
 
-def check_quotes(sources: Sources) -> list[Finding]:
+def check_quotes(sources: Sources, files: SourceFiles | None = None) -> list[Finding]:
     """Every quote stands verbatim in the file of the source it cites.
 
     First one row per file with its distinct quotes joined (the store does the grouping: at a
@@ -80,8 +121,7 @@ def check_quotes(sources: Sources) -> list[Finding]:
     file where some quote is missing are the quotes fetched one by one, to name their nodes.
     """
     out: list[Finding] = []
-    root = sources.project.root
-    texts: dict[str, str | None] = {}
+    files = files or SourceFiles(sources.project.root)
     grouped = _select(
         sources.store,
         PREFIXES + f"""SELECT ?file (GROUP_CONCAT(DISTINCT ?quote; separator="{_QUOTE_SEPARATOR}") AS ?quotes)
@@ -92,14 +132,14 @@ def check_quotes(sources: Sources) -> list[Finding]:
         if "file" not in row:
             continue
         rel = row["file"].value
-        text = _read_source_text(root, rel, texts)
+        text = files.text(rel)
         if text is None:
             continue  # check_sources reports the missing file
         if not all(q in text for q in row["quotes"].value.split("\x00")):
             suspect.append(row["file"])
     for file in sorted(suspect, key=lambda f: f.value):
         rel = file.value
-        text = texts[rel]
+        text = files.text(rel)
         rows = _select(
             sources.store,
             PREFIXES + f"SELECT ?node ?quote WHERE {{ ?node igo:quote ?quote ; igo:source ?src . ?src igo:file {file} }}",

@@ -21,6 +21,7 @@ from igokg.report import Finding, Report, ShaclResult
 from igokg.sources import Sources
 from igokg.sources.datasets import IMPORT_PREFIX
 from igokg.validate.checks import (
+    SourceFiles,
     check_qids,
     check_quotes,
     check_references,
@@ -41,8 +42,9 @@ def validate_graph(sources: Sources, engine: str = "fast", progress: Callable[[s
     outcome = check_shapes(sources, engine, say)
     shacl_findings = [_from_shacl(r, sources) for r in outcome.results]
     say("checking quotes, sources and Wikidata links")
-    findings = check_sources(sources)
-    findings += check_quotes(sources)
+    files = SourceFiles(sources.project.root)  # each cited file read once for both checks
+    findings = check_sources(sources, files)
+    findings += check_quotes(sources, files)
     findings += check_qids(sources)
     findings += check_references(sources)
     findings += check_vocabulary(sources)
@@ -60,8 +62,8 @@ def check_shapes(sources: Sources, engine: str = "fast", say: Callable[[str], No
     root = sources.project.root
     shapes = shacl.ShapesGraph.from_turtle(((root / rel).read_bytes(), None) for rel in sources.shape_files)
     # an imported graph (a dataset's, import/NAME) has no file: the import writes canonical literals
-    files = [(root / rel, sources.graph_of(rel)) for rel in sources.ontology_files + sources.fact_files
-             if not rel.startswith(IMPORT_PREFIX)]
+    files = [(root / rel, sources.graph_of(rel), sources.xsd_literals.get(rel))
+             for rel in sources.ontology_files + sources.fact_files if not rel.startswith(IMPORT_PREFIX)]
     as_written = shacl.scan(files, sources.store)
     return shacl.validate_shapes(shapes, sources.store, as_written=as_written, engine=engine, say=say)
 
