@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.runtime import Context, Macro
 
 from igokg.namespaces import (
     BASE,
@@ -27,6 +28,20 @@ from igokg.release import SEARCH_INDEX_JS, Written
 from igokg.sources import Sources
 
 
+class _Context(Context):
+    """Jinja's context, calling macros and `value` straight away. Jinja's `Context.call` asks
+    every callable, on every call, whether it wants the context, the evaluation context or the
+    environment passed in (a third of the time of rendering an entity page went there); a
+    macro and `value` want none of them, so the answer is known."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        if type(__obj) is Macro or type(__obj) is _Value:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
 class _Environment(Environment):
     """Jinja with `x.key` looking into a dict first: the pages' values are dicts, and Jinja's
     default (an attribute first, the item after its AttributeError) was a fifth of the time of
@@ -39,6 +54,8 @@ class _Environment(Environment):
             except KeyError:
                 pass
         return super().getattr(obj, attribute)
+
+    context_class = _Context
 
 
 def _environment() -> Environment:
@@ -53,41 +70,42 @@ def _environment() -> Environment:
     env.filters["compact"] = compact
     env.filters["thousands"] = lambda n: f"{n:,}"
     # Set before any template is loaded: a template sees the globals there were when it loaded.
-    env.globals["value"] = _cached_value(lambda: env.get_template("site_macros.html").module.render_value)
+    env.globals["value"] = _Value(lambda: env.get_template("site_macros.html").module.render_value)
     return env
 
 
-def _cached_value(load_macro, limit: int = 200_000):
+class _Value:
     """`value(v)` for the templates: the macro `render_value` (the HTML of one term stays in the
     template), called once per distinct term. The same states, organizations and sources appear
     on thousands of pages; a macro call was most of a page's rendering time. A value met before
     as the same dict (`Links` hands out one dict per IRI) is found by identity, without reading
     its fields: the entry keeps the dict alive, so its id is not reused while the entry stands."""
-    memo: dict[tuple, object] = {}
-    seen: dict[int, tuple[dict, object]] = {}
-    macro = None
 
-    def value(v: dict):
-        nonlocal macro
-        hit = seen.get(id(v))
+    def __init__(self, load_macro, limit: int = 200_000) -> None:
+        self.load_macro, self.limit = load_macro, limit
+        self.memo: dict[tuple, object] = {}
+        self.seen: dict[int, tuple[dict, object]] = {}
+        self.macro = None
+
+    def __call__(self, v: dict):
+        hit = self.seen.get(id(v))
         if hit is not None and hit[0] is v:
             return hit[1]
-        if macro is None:
-            macro = load_macro()
+        if self.macro is None:
+            self.macro = self.load_macro()
         if v["kind"] == "union":
-            return macro(v)
+            return self.macro(v)
         key = (v["kind"], v["text"], v.get("href"), v.get("lang"), v.get("precision"))
+        memo = self.memo
         html = memo.get(key)
         if html is None:
-            if len(memo) >= limit:
+            if len(memo) >= self.limit:
                 memo.clear()
-            html = memo[key] = macro(v)
-        if len(seen) >= limit:
-            seen.clear()
-        seen[id(v)] = (v, html)
+            html = memo[key] = self.macro(v)
+        if len(self.seen) >= self.limit:
+            self.seen.clear()
+        self.seen[id(v)] = (v, html)
         return html
-
-    return value
 
 
 def start_site(build) -> list[Written]:
