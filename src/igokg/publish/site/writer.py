@@ -129,7 +129,7 @@ def write_site(build) -> list[Written]:
                      epoch=build.project.source_date_epoch)
         pages = Renderers(site.page_job(), page_processes(len(site.entities)))
         build.background.append(("site_pages", pages.finish, pages.cancel))
-    return site.write_top(build.written, build.sha256)
+    return site.write_top(build.written, build.sha256, build.shared.get("search_entries"))
 
 
 def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: bytes | None = None,
@@ -182,8 +182,10 @@ class _Site:
                 "common": self.common, "out": self.out, "digests": self.digests, "finished": self.finished,
                 "epoch": self.epoch}
 
-    def write_top(self, before: list[Written], digest: Callable[[str], str] | None) -> list[Written]:
-        """Every file of the site but the entity pages; `before`: the downloads the landing page lists."""
+    def write_top(self, before: list[Written], digest: Callable[[str], str] | None,
+                  entries: list | None = None) -> list[Written]:
+        """Every file of the site but the entity pages; `before`: the downloads the landing page lists;
+        `entries`: the search entries, when the search writer has made them (else made here)."""
         g, rel, env, top, out, common, orgs = self.g, self.rel, self.env, self.top, self.out, self.common, self.orgs
         files = _Files(out, self.digests, self.finished, self.epoch)
         _write = files.text
@@ -247,7 +249,7 @@ class _Site:
             root="", queries=_queries(self.sources, out, g, top), **common))
 
         # Search without a server: the index as a script, and a page that searches it in the browser.
-        files.write(SEARCH_INDEX_JS, "text/javascript", search_index_js(entries_of(self.sources)).encode("utf-8"))
+        files.write(SEARCH_INDEX_JS, "text/javascript", search_index_js(entries if entries is not None else entries_of(self.sources)).encode("utf-8"))
         _write("search.html", env.get_template("site_search.html").render(root="", **common))
 
         # Style sheet and script.
