@@ -10,12 +10,9 @@ The data flows one way, and the modules follow it:
     cli       a thin view over the functions above
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("igokg")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+# The one place the version is written: pyproject.toml reads it from here (setuptools'
+# dynamic version). Asking importlib.metadata instead cost every command 50 ms at start.
+__version__ = "0.1.0"
 
 __all__ = ["__version__", "open"]
 

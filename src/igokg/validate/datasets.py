@@ -13,8 +13,7 @@ Input: `Sources` (the store, with the pinned sources it used). Output: `Finding`
 from __future__ import annotations
 
 from collections import defaultdict
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from igokg.errors import SourceError
 from igokg.namespaces import IGO
@@ -22,6 +21,9 @@ from igokg.report import Finding
 from igokg.sources import Sources
 from igokg.sources.document import canonical_text, text_sha256
 from igokg.sources.pinned import PinnedSource, locate_files, read_pinned
+
+if TYPE_CHECKING:  # numpy is imported where the tables are read: a graph without them never needs it
+    import numpy as np
 
 __all__ = ["check_locators", "check_reference_quotes"]
 
@@ -110,6 +112,8 @@ class _Table:
         self._arrays: dict[str, np.ndarray] = {}
 
     def rows(self, key: str, value: str) -> np.ndarray:
+        import numpy as np  # noqa: PLC0415
+
         if key not in self._groups:
             from igokg.sources.cow_tables import cell_text  # noqa: PLC0415
 
@@ -123,6 +127,8 @@ class _Table:
         return self._groups[key].get(value, np.array([], dtype=int))
 
     def texts(self, column: str, rows: np.ndarray) -> list[str]:
+        import numpy as np  # noqa: PLC0415
+
         from igokg.sources.cow_tables import cell_text  # noqa: PLC0415
 
         if column not in self._arrays:
@@ -167,6 +173,8 @@ def check_locators(sources: Sources) -> list[Finding]:
 
 
 def _check_one(tables: dict[str, _Table], r: dict) -> str | None:
+    import numpy as np  # noqa: PLC0415
+
     table = tables.get(r["table"])
     if table is None:
         return f"the dataset has no table {r['table']} (it has {', '.join(sorted(tables))})"
