@@ -677,6 +677,31 @@ def test_html_special_characters_in_labels_are_escaped(fixture_site):
     ET.parse(fixture_site / "matrix.svg")
 
 
+def test_the_sites_escape_writes_what_markupsafe_writes_without_a_markup_per_value():
+    from jinja2 import Environment, StrictUndefined
+    from jinja2.exceptions import UndefinedError
+    from markupsafe import Markup, escape
+
+    from igokg.publish.site.writer import _environment, _escape
+
+    class Html:
+        def __html__(self):
+            return "<b>kept</b>"
+
+    for value in ['a <b> & "c" \'d\'', Markup("<i>safe</i>"), 42, None, Html(), "", "é ü – ∅"]:
+        assert _escape(value) == escape(value)
+    assert type(_escape("<x>")) is str  # no Markup made for a plain value
+
+    text = ('{% macro m(v) %}<a title="{{ v }}">{{ v }}</a>{% endmacro %}'
+            '{{ m(x) }}|{{ x }}|{{ n }}|{{ safe }}|{% for i in items %}{{ i }}{{ m(i) }}{% endfor %}')
+    values = {"x": '<Ruritania> & "Co"', "n": 7, "safe": Markup("<br>"), "items": ["<1>", Markup("<2>")]}
+    ours = _environment().from_string(text).render(**values)
+    jinja = Environment(autoescape=True, undefined=StrictUndefined).from_string(text).render(**values)
+    assert ours == jinja and "&lt;Ruritania&gt;" in ours and "<br>" in ours
+    with pytest.raises(UndefinedError):  # an undefined value is still an error, not text
+        _environment().from_string("{{ missing }}").render()
+
+
 def test_two_builds_give_identical_bytes(site, tmp_path):
     import os
     import subprocess

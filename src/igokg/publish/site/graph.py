@@ -98,6 +98,9 @@ def _key(term: object) -> str:
     return str(term)
 
 
+_NONE: list = []  # no values (shared, as every list `values` returns)
+
+
 @dataclass
 class Graph:
     """Facts and ontology, indexed by subject (and predicate) and by object, with every lookup
@@ -128,11 +131,11 @@ class Graph:
     def values(self, s: str, p: str) -> list[object]:
         """The objects of `s p ?o` in canonical order (the list is shared: do not change it)."""
         idx = self._by_pred.get(s)
-        if idx is None:
+        if idx is None:  # (`_index` fills it for every subject: this is for a graph built otherwise)
             idx = self._by_pred[s] = {}
             for pp, o in self.out.get(s, ()):
                 idx.setdefault(pp, []).append(o)
-        return idx.get(p, [])
+        return idx.get(p, _NONE)
 
     def iris(self, s: str, p: str) -> list[str]:
         return [o.value for o in self.values(s, p) if isinstance(o, ox.NamedNode)]
@@ -265,30 +268,39 @@ def _index(sources: Sources, nt: bytes | None = None) -> Graph:
     if nt is None:
         nt = canonical_ntriples(sources.store, [sources.graph_of(rel) for rel in sources.fact_files])
     g = Graph(nt=nt)
-    uses, inc, out, owned, spans = g.uses, g.inc, g.out, g.owned, g.spans
+    uses, inc, out, owned, spans, by_pred = g.uses, g.inc, g.out, g.owned, g.spans, g._by_pred
     predicates: dict[str, str] = {}  # one string per predicate, not one per triple
     last, start, end = None, 0, 0
     find = nt.find
+    named = ox.NamedNode
     for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
         s = q.subject.value
         if s != last:  # a subject's triples are consecutive in canonical order, one per line
             if last is not None:
                 spans[last] = (start, end)
             mine = out.setdefault(s, [])
+            mine_by = by_pred.setdefault(s, {})  # what `values` reads, made here: not a second pass per subject
             owned.setdefault(_parent(s), []).append(s)
-            last, start = s, end
+            last, start, lastp = s, end, None
         end = find(b"\n", end) + 1
         p = q.predicate.value
-        p = predicates.setdefault(p, p)
         o = q.object
+        if p != lastp:  # (a subject's triples of one predicate are consecutive too)
+            lastp = predicates.setdefault(p, p)
+            objects = mine_by.setdefault(lastp, [])
+        p = lastp  # one string per predicate, not one per triple
         mine.append((p, o))
-        uses[p] = uses.get(p, 0) + 1
-        if isinstance(o, ox.NamedNode):
+        objects.append(o)
+        if type(o) is named:
             inc.setdefault(o.value, []).append((s, p))
-            if p == RDF_TYPE:
-                uses[o.value] = uses.get(o.value, 0) + 1
     if last is not None:
         spans[last] = (start, end)
+    for po in by_pred.values():  # triples per property, and per class (its rdf:type triples)
+        for p, objects in po.items():
+            uses[p] = uses.get(p, 0) + len(objects)
+        for o in po.get(RDF_TYPE, ()):
+            if type(o) is named:
+                uses[o.value] = uses.get(o.value, 0) + 1
     g.triples = sum(len(v) for v in out.values())
     for rel in sources.ontology_files:
         for q in sources.store.quads_for_pattern(None, None, None, sources.graph_of(rel)):
