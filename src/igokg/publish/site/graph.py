@@ -107,7 +107,7 @@ class Graph:
     a page makes answered from a dict: page building is linear in the entities."""
 
     out: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
-    inc: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    inc: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # object -> (subject, predicate), not rdf:type
     triples: int = 0  # distinct fact triples
     uses: dict[str, int] = field(default_factory=dict)  # property or class -> fact triples that use it
     onto: dict[object, list[tuple[str, object]]] = field(default_factory=dict)
@@ -291,7 +291,7 @@ def _index(sources: Sources, nt: bytes | None = None) -> Graph:
         p = lastp  # one string per predicate, not one per triple
         mine.append((p, o))
         objects.append(o)
-        if type(o) is named:
+        if type(o) is named and p != RDF_TYPE:  # (what points at a class is not asked: `instances` is)
             inc.setdefault(o.value, []).append((s, p))
     if last is not None:
         spans[last] = (start, end)
