@@ -36,3 +36,25 @@ def test_each_example_query_is_timed_from_the_builds_progress_messages():
     assert [t for t, _c, _n in got] == pytest.approx([1.5, 0.2])
     spans = dict((name, (t, c)) for name, t, c, _m in bench.phase_spans(phases))
     assert spans["query_results"] == pytest.approx((1.8, 1.6))  # the queries stay in their writer's phase
+
+
+def test_repeated_runs_take_turns_and_keep_each_ones_median_run(capsys):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import build as bench
+
+    order, cpus = [], {"floor": iter([7.0, 9.0]), "igokg-build": iter([30.0, 20.0])}
+
+    def run(name):
+        def again():
+            order.append(name)
+            return {"stages": [["build", 1.0, next(cpus[name])]], "name": name}
+        return again
+
+    res = {"floor": {"stages": [["build", 1.0, 8.0]]}, "igokg-build": {"stages": [["build", 1.0, 25.0]]}}
+    bench._repeat(res, {"floor": run("floor"), "igokg-build": run("igokg-build")}, 3)
+    assert order == ["floor", "igokg-build", "floor", "igokg-build"]  # in turns, not one child's runs in a row
+    assert bench._cpu(res["floor"]) == 8.0 and bench._cpu(res["igokg-build"]) == 25.0  # the medians
+    assert "CPU s of the 3 runs 8.00, 7.00, 9.00" in capsys.readouterr().out
+    res_once = {"floor": {"stages": [["build", 1.0, 8.0]]}}
+    bench._repeat(res_once, {"floor": run("floor")}, 1)
+    assert order == ["floor", "igokg-build", "floor", "igokg-build"]  # one run: nothing run again
