@@ -53,8 +53,8 @@ def _escape(s) -> str:
     """markupsafe's `escape` for what a template writes out, without wrapping each piece in
     `Markup`: the same characters escaped, an `__html__` object's own text kept. In compiled
     templates `escape` only makes the pieces that are joined into a page or a macro's result,
-    which Jinja marks safe whole; creating a `Markup` for every value written was a fifth of
-    the time of rendering an entity page."""
+    which Jinja marks safe whole; creating a `Markup` for every value written cost about a tenth
+    of the CPU of rendering the entity pages (measured on 6,000 pages at 1M triples)."""
     if type(s) is str:
         return _escape_inner(s)
     if hasattr(s, "__html__"):
