@@ -26,8 +26,12 @@ from igokg.release import SUMS_NAME
 # `igokg build` with one more writer at the end, which says where it writes and waits.
 _HELD_BUILD = textwrap.dedent(
     """
+    import signal
     import sys
     import igokg.cli as cli
+
+    # As from a terminal: a suite run under nohup ignores hangups, and the build would keep to that.
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
     def hold(build):
         print(build.out, flush=True)
