@@ -102,6 +102,16 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
         d = digests[b] = sha256(b"\n".join(sorted(mine))).hexdigest().encode()
         return d
 
+    def local_of(p: bytes) -> bytes:
+        local = locals_.get(p)
+        if local is None:
+            local = locals_[p] = re.split(rb"[#/]", p)[-1]
+        return local
+
+    def child_name(parent_iri: bytes, p: bytes, b: bytes) -> bytes:
+        """A node's name under its parent: the parent's IRI, the predicate's local name, its digest."""
+        return parent_iri + (b"." if b"#" in parent_iri else b"#") + local_of(p) + b"-" + digest(b)[:8]
+
     naming: set[bytes] = set()  # nodes whose parents are being named: a cycle if met again
 
     def name(b: bytes) -> bytes:
@@ -125,11 +135,7 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
                 hint="write it inline as [ ... ] under one subject, or give it an IRI",
             )
         s, s_blank, p = up[0]
-        parent_iri = name(s) if s_blank else s
-        local = locals_.get(p)
-        if local is None:
-            local = locals_[p] = re.split(rb"[#/]", p)[-1]
-        n = names[b] = parent_iri + (b"." if b"#" in parent_iri else b"#") + local + b"-" + digest(b)[:8]
+        n = names[b] = child_name(name(s) if s_blank else s, p, b)
         return n
 
     # The common case without a call per node: leaves hashed in one pass, then names handed
@@ -139,25 +145,18 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
         if b not in nested:
             digests[b] = sha256(b"\n".join(sorted(mine))).hexdigest().encode()
 
-    def local_of(p: bytes) -> bytes:
-        local = locals_.get(p)
-        if local is None:
-            local = locals_[p] = re.split(rb"[#/]", p)[-1]
-        return local
-
     todo = []
     for b, up in parents.items():
         if len(up) == 1 and not up[0][1]:
             s, _, p = up[0]
-            names[b] = s + (b"." if b"#" in s else b"#") + local_of(p) + b"-" + digest(b)[:8]
+            names[b] = child_name(s, p, b)
             if b in nested:
                 todo.append(b)
     while todo:
         b = todo.pop()
-        above = names[b] + b"."
         for p, c in nested[b]:
             if c not in names and len(parents[c]) == 1:
-                names[c] = above + local_of(p) + b"-" + digest(c)[:8]
+                names[c] = child_name(names[b], p, c)
                 if c in nested:
                     todo.append(c)
     for b in parts.keys() | parents.keys():
