@@ -31,3 +31,18 @@ def test_no_solution_is_a_header_and_zero_rows():
     store = _store()
     data = store.query("SELECT ?s WHERE { ?s <urn:none> ?o }").serialize(format=ox.QueryResultsFormat.JSON)
     assert _csv_from_json(data) == (b"s\r\n", 0)
+
+
+def test_the_row_count_agrees_with_the_csv_module_on_quoted_line_breaks():
+    import csv
+    import io
+
+    values = ['plain', 'a,b', '"', '""', '\r\n', 'x"\r\n"y', '"\r\n', '\r\n"', '\n', '\r', 'end"']
+    store = ox.Store()
+    for i, v in enumerate(values):
+        for j, w in enumerate(values):
+            store.add(ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode(f"urn:p{j}"), ox.Literal(v + "|" + w)))
+    data = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").serialize(format=ox.QueryResultsFormat.JSON)
+    table, rows = _csv_from_json(data)
+    assert rows == len(values) ** 2
+    assert rows == sum(1 for _ in csv.reader(io.StringIO(table.decode("utf-8"), newline=""))) - 1

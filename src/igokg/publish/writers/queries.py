@@ -12,8 +12,6 @@ order; an ASK is cheap and evaluated once per format.
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 
 import pyoxigraph as ox
@@ -30,10 +28,14 @@ def _csv_from_json(data: bytes) -> tuple[bytes, int]:
     """SPARQL CSV of a SPARQL-JSON SELECT result, and its number of rows.
 
     pyoxigraph reads its own JSON back and writes the CSV natively (no Python object per row:
-    a third of the time of the csv module at a million triples); the rows are counted by the
-    csv module's reader (a quoted value may hold a line break)."""
+    a third of the time of the csv module at a million triples). A row ends with CRLF outside
+    quotes; a quoted value may hold a line break. Split at the quotes, the pieces inside a
+    quoted value are the odd ones (a doubled quote inside one adds an empty piece, which keeps
+    the parity), so the rows are the CRLFs less those in the odd pieces, less the header: a
+    fifth of the time of the csv module's reader on 35,000 rows."""
     table = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(format=ox.QueryResultsFormat.CSV)
-    rows = sum(1 for _ in csv.reader(io.StringIO(table.decode("utf-8"), newline=""))) - 1
+    quoted = b'"'.join(table.split(b'"')[1::2])  # joined with a quote: no CRLF across two pieces
+    rows = table.count(b"\r\n") - quoted.count(b"\r\n") - 1
     return table, max(rows, 0)
 
 
