@@ -794,6 +794,41 @@ def test_a_large_site_renders_its_pages_in_as_many_processes_as_it_may_use_and_a
     assert page_processes(10 * PARALLEL_FROM) == min(8, len(os.sched_getaffinity(0)))
 
 
+def _frozen_share(lo: int, hi: int, files=None):
+    import gc
+
+    assert gc.get_freeze_count() > 0, "the renderer's collector would walk the heap it inherited"
+    return [], {}, {}
+
+
+def test_renderers_inherit_a_frozen_heap_and_the_build_gets_its_collector_back(monkeypatch, tmp_path):
+    import gc
+
+    from igokg.publish.site import pages
+
+    monkeypatch.setattr(pages, "_render_pages", _frozen_share)  # (it fails in the child if nothing is frozen)
+    job = {"entities": ["a", "b", "c", "d"], "out": str(tmp_path), "digests": None, "finished": None, "epoch": None}
+    assert gc.get_freeze_count() == 0
+    renderers = pages.Renderers(job, 2)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()  # unfrozen as soon as the renderers are started
+    assert renderers.finish() == []
+
+
+def test_indexing_the_graph_pauses_the_collector_and_leaves_it_as_it_was(sources):
+    import gc
+
+    from igokg.publish.site.graph import _index
+
+    assert gc.isenabled()
+    assert _index(sources).triples > 0 and gc.isenabled()
+    gc.disable()
+    try:
+        _index(sources)
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+
+
 def _killed(lo: int, hi: int):
     os.kill(os.getpid(), signal.SIGKILL)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 
@@ -264,9 +265,24 @@ class Graph:
 
 def _index(sources: Sources, nt: bytes | None = None) -> Graph:
     """The facts from their canonical N-Triples (`nt`, computed here when not given), so every
-    list below is in canonical order without a sort in Python; the ontology as loaded."""
+    list below is in canonical order without a sort in Python; the ontology as loaded.
+
+    Python's cyclic garbage collector is paused meanwhile: the index is millions of lists,
+    tuples and dicts that hold no cycle, and each of the collector's passes over the growing
+    heap found nothing to free: half the time of indexing a million triples (6.0 s against
+    3.1 s). Reference counting still frees what is dropped."""
     if nt is None:
         nt = canonical_ntriples(sources.store, [sources.graph_of(rel) for rel in sources.fact_files])
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _index_facts(sources, nt)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _index_facts(sources: Sources, nt: bytes) -> Graph:
     g = Graph(nt=nt)
     uses, inc, out, owned, spans, by_pred = g.uses, g.inc, g.out, g.owned, g.spans, g._by_pred
     predicates: dict[str, str] = {}  # one string per predicate, not one per triple

@@ -16,6 +16,7 @@ checksums the release, and kills them (`Renderers.cancel`) if it fails first.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -135,6 +136,11 @@ class Renderers:
         Path(job["out"], "id").mkdir(parents=True, exist_ok=True)
         ctx = multiprocessing.get_context("fork")
         _PAGES = job
+        # Frozen before the fork: the renderers' garbage collector then leaves the inherited heap
+        # (the index, millions of objects) alone instead of walking it on each full pass, and does
+        # not write into its pages, which the processes share until one writes. The parent takes
+        # its objects back (unfreeze) as soon as the renderers are started.
+        gc.freeze()
         try:
             for k in range(processes):
                 recv, send = ctx.Pipe(duplex=False)
@@ -146,6 +152,7 @@ class Renderers:
             self.cancel()
             raise
         finally:
+            gc.unfreeze()
             _PAGES = None
 
     def finish(self) -> list[Written]:
