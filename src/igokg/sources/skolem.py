@@ -22,6 +22,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from igokg.collector import paused
 from igokg.errors import SourceError
 
 __all__ = ["skolemize", "skolemize_ntriples"]
@@ -50,6 +51,11 @@ def skolemize_ntriples(data: bytes, rel: str, root_iri: str | None = None, *, bl
     """
     if b"_:" not in data:
         return data
+    with paused():  # its tables hold no cycle (igokg.collector): a fifth of its time at 1M
+        return _skolemize(data, rel, root_iri, blank, ordered)
+
+
+def _skolemize(data: bytes, rel: str, root_iri: str | None, blank: bool, ordered: bool) -> bytes:
     ended = data.endswith(b"\n")
     text = b"\n" + data + (b"" if ended else b"\n")
     # Per blank node: its `<predicate> object` parts (what its hash is taken over; a nested

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ from igokg.namespaces import (
     WD,
     compact,
 )
+from igokg.collector import paused
 from igokg.rdf import canonical_ntriples
 from igokg.sources import Sources
 
@@ -267,19 +267,12 @@ def _index(sources: Sources, nt: bytes | None = None) -> Graph:
     """The facts from their canonical N-Triples (`nt`, computed here when not given), so every
     list below is in canonical order without a sort in Python; the ontology as loaded.
 
-    Python's cyclic garbage collector is paused meanwhile: the index is millions of lists,
-    tuples and dicts that hold no cycle, and each of the collector's passes over the growing
-    heap found nothing to free: half the time of indexing a million triples (6.0 s against
-    3.1 s). Reference counting still frees what is dropped."""
+    The cyclic collector is paused meanwhile (`igokg.collector`): the index is millions of
+    lists, tuples and dicts without a cycle (6.0 s with it running, 3.1 s paused, at 1M)."""
     if nt is None:
         nt = canonical_ntriples(sources.store, [sources.graph_of(rel) for rel in sources.fact_files])
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _index_facts(sources, nt)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _index_facts(sources: Sources, nt: bytes) -> Graph:
