@@ -333,3 +333,27 @@ def test_docs_show_the_real_output(real_sources, tmp_path, capsys):
         lines |= set((tmp_path / "panels" / name).read_text(encoding="utf-8").splitlines())
     shown = [ln for b in blocks[1:] for ln in b.splitlines() if ln and not ln.startswith("$")]
     assert shown and all(ln in lines for ln in shown), [ln for ln in shown if ln not in lines]
+
+
+def test_the_panels_are_computed_and_written_with_the_collector_paused_and_given_back(fixture_store, tmp_path, monkeypatch):
+    import gc
+
+    from igokg.publish.panels import compute, write
+
+    seen = []
+    memberships, write_csv = compute._memberships, write._write_csv
+
+    def _memberships(store):
+        seen.append(("compute", gc.isenabled()))
+        return memberships(store)
+
+    def _write_csv(*args, **kwargs):
+        seen.append(("write", gc.isenabled()))
+        return write_csv(*args, **kwargs)
+
+    monkeypatch.setattr(compute, "_memberships", _memberships)
+    monkeypatch.setattr(write, "_write_csv", _write_csv)
+    panels = compute_panels(fixture_store)
+    write_panel_files(panels, tmp_path)
+    assert seen and ("compute", False) in seen and all(not on for _, on in seen)
+    assert gc.isenabled()

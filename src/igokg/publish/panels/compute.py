@@ -8,6 +8,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from igokg.collector import paused
 from igokg.errors import IgokgError
 from igokg.namespaces import ID, IGO, PREFIXES, WD
 from igokg.publish.panels.model import Entity, _Attestation, _Membership, claims
@@ -161,6 +162,7 @@ def _entities(store: ox.Store, iris: Iterable[str]) -> tuple[Entity, ...]:
     return tuple(sorted(out))
 
 
+@paused()  # its memberships, phases and codes hold no cycle (igokg.collector)
 def compute_panels(store: ox.Store, year_from: int | None = None, year_to: int | None = None) -> Panels:
     """COW-coded panels of the memberships of states in organizations, with their evidence.
 

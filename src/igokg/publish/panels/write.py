@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from igokg.collector import paused
 from igokg.namespaces import ID, IGO
 from igokg.publish.panels.agreement import Agreement, cow_agreement
 from igokg.publish.panels.compute import compute_panels
@@ -272,6 +273,7 @@ def _agreement_metadata(panels: Panels, agreement: Agreement) -> dict:
     return meta
 
 
+@paused()  # its rows, made and dropped by the hundred thousand, hold no cycle (igokg.collector)
 def write_panel_files(panels: Panels, out: Path, agreement: Agreement | None = None) -> list[Path]:
     """Write the CSVs and their `*.csv-metadata.json` into `out/panels/`, with the agreement with
     COW (`cow_agreement.csv`) when it is given; return the paths."""
