@@ -1,5 +1,5 @@
 """Python's cyclic garbage collector, paused while a stage builds large structures that hold no
-cycle (the skolemizer's tables, the site's index).
+cycle: the skolemizer's tables, a dataset's import, the site's index, the panels.
 
 Each of the collector's passes walks the objects created since the last one, and its full
 passes walk the whole heap; over millions of lists, tuples and dicts that reference counting
