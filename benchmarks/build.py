@@ -280,10 +280,10 @@ def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: 
 
 def _settle() -> None:
     """After the measured build: wait for the previous release's removal, which the build left
-    to a background process, and for the freed blocks to be handed back (the file system is
-    mounted with `discard`), so that neither falls into the next child's figures: a removal
-    of 172,000 files ran beside the next run, and files created just after a large removal
-    cost the kernel several times more (18,000 files: 1.5 s of kernel time against 0.2)."""
+    to a background process, and write it out (`sync`), so that it does not run beside the next
+    child (a removal of 172,000 files did). What the removal leaves for the next build's files
+    (ext4 without a journal passes over recently freed inodes) is not waited out: it lasts
+    minutes, see docs/benchmarks.md."""
     from igokg.publish.atomic import wait_for_removers
 
     wait_for_removers()

@@ -263,6 +263,7 @@ class Graph:
         return found
 
 
+@paused()
 def _index(sources: Sources, nt: bytes | None = None) -> Graph:
     """The facts from their canonical N-Triples (`nt`, computed here when not given), so every
     list below is in canonical order without a sort in Python; the ontology as loaded.
@@ -271,11 +272,6 @@ def _index(sources: Sources, nt: bytes | None = None) -> Graph:
     lists, tuples and dicts without a cycle (6.0 s with it running, 3.1 s paused, at 1M)."""
     if nt is None:
         nt = canonical_ntriples(sources.store, [sources.graph_of(rel) for rel in sources.fact_files])
-    with paused():
-        return _index_facts(sources, nt)
-
-
-def _index_facts(sources: Sources, nt: bytes) -> Graph:
     g = Graph(nt=nt)
     uses, inc, out, owned, spans, by_pred = g.uses, g.inc, g.out, g.owned, g.spans, g._by_pred
     predicates: dict[str, str] = {}  # one string per predicate, not one per triple
