@@ -1,11 +1,14 @@
 """The writers of a release, in the order they run.
 
 A writer is a callable `writer(build) -> list[Written]` (see `igokg.release.Writer`). The
-order is the contract: the content first (the search index after the ontology, whose class
-names it uses; the site's entity pages, which need only the facts, started after the example queries,
-whose memory is then freed, and collected after the last writer), then VoID (which describes the distributions
-written before it), then the site (which shows them all), then CHANGES against the previous
-release. A writer from another stage (the Wikidata diff) is passed in by the caller as `extra`.
+order is the contract: the example queries first, alone (their times are the queries' own,
+and their memory is freed before the site forks); then the site's entity pages, which need
+only the facts, started in processes of their own and collected after the last writer, so
+that they render while the content is written (the dumps, the search index after the
+ontology, whose class names it uses); then VoID (which describes the distributions written
+before it), then the site's own pages (which show them all), then CHANGES against the
+previous release. A writer from another stage (the Wikidata diff) is passed in by the caller
+as `extra`.
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ __all__ = ["default_writers"]
 
 def default_writers(extra: Sequence[Writer] = ()) -> list[Writer]:
     return [
+        write_query_results,
+        start_site,  # the entity pages render in processes of their own while the writers below run
         write_ntriples_dump,
         write_turtle_dump,
         write_jsonld_dump,
         write_schema,
-        write_query_results,
-        start_site,  # the entity pages render in processes of their own while the writers below run
         write_conflicts,
         write_readme,
         write_panels,

@@ -794,11 +794,27 @@ def test_a_large_site_renders_its_pages_in_as_many_processes_as_it_may_use_and_a
     assert page_processes(10 * PARALLEL_FROM) == min(8, len(os.sched_getaffinity(0)))
 
 
-def _frozen_share(lo: int, hi: int, files=None):
+def test_the_renderers_take_blocks_in_turn_until_every_entity_is_taken_once():
+    import multiprocessing
+
+    from igokg.publish.site.pages import _blocks, _taken
+
+    for n, processes in ((57_354, 2), (100, 3), (7, 2), (1, 4)):
+        blocks = _blocks(n, processes)
+        assert sorted(i for lo, hi in blocks for i in range(lo, hi)) == list(range(n))
+        assert len(blocks) >= min(n, 8 * processes) and max(hi - lo for lo, hi in blocks) <= 256
+        next_block = multiprocessing.get_context("fork").Value("q", 0)
+        first, second = _taken(blocks, next_block), _taken(blocks, next_block)
+        got = [next(first), next(second), next(first)] if len(blocks) >= 3 else list(first)
+        assert got == blocks[:len(got)]  # whoever asks gets the next block nobody has taken
+        assert [*first, *second] == blocks[len(got):] and list(first) == []
+
+
+def _frozen_share(ranges, files=None):
     import gc
 
     assert gc.get_freeze_count() > 0, "the renderer's collector would walk the heap it inherited"
-    return [], {}, {}
+    return [(lo, [], {}, {}) for lo, _hi in ranges]
 
 
 def test_renderers_inherit_a_frozen_heap_and_the_build_gets_its_collector_back(monkeypatch, tmp_path):
@@ -829,7 +845,7 @@ def test_indexing_the_graph_pauses_the_collector_and_leaves_it_as_it_was(sources
         gc.enable()
 
 
-def _killed(lo: int, hi: int):
+def _killed(ranges):
     os.kill(os.getpid(), signal.SIGKILL)
 
 

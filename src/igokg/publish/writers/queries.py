@@ -74,6 +74,8 @@ def write_query_results(build) -> list[Written]:
         except QueryError as exc:
             raise PublishError(f"{exc}\n  the example query must run before a release is published") from None
         except (OSError, RuntimeError, ValueError) as exc:  # raised while the results are read
+            if isinstance(exc, OSError) and exc.errno is not None:
+                raise  # the release's folder could not be written (a full disk): the build says so, not the query
             raise PublishError(f"{shown}: {exc}\n  the example query must run before a release is published") from None
         written += [Written(f"queries/{path.stem}.csv", "text/csv"),
                     Written(f"queries/{path.stem}.srj", "application/sparql-results+json")]
