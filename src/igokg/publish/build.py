@@ -55,6 +55,7 @@ class Build:
     # `finish` returns what it wrote, once all writers have run; `cancel` stops it if the build fails.
     background: list[tuple[str, Callable[[], list[Written]], Callable[[], None]]] = field(default_factory=list)
     shared: dict[str, object] = field(default_factory=dict)  # what a writer leaves for a later one
+    linked: int = 0  # files the same as the previous release's, linked from it, not written (the site's)
 
     @property
     def project(self) -> Project:
@@ -90,13 +91,15 @@ class Release:
     written: list[Written] = field(default_factory=list)
     changes: str | None = None
     queries: dict[str, int | None] = field(default_factory=dict)  # name -> rows (None: not run)
+    linked: int = 0  # files the same as the previous release's: linked from it, not written
 
     def summary(self) -> str:
         top = [n for n in self.files if "/" not in n]
         lines = [
             f"release written to {self.out}",
             f"  {self.triples} triples; {self.report.warning_count} warning(s), 0 violations",
-            f"  {len(self.files)} files ({len(top)} at the top level), {sum(b for b, _ in self.files.values())} bytes",
+            f"  {len(self.files)} files ({len(top)} at the top level), {sum(b for b, _ in self.files.values())} bytes"
+            + (f"; {self.linked} of them the same as the last release's, linked from it" if self.linked else ""),
         ]
         for name in sorted(top):
             size, digest = self.files[name]
@@ -152,7 +155,7 @@ def write_release(
     except OSError as exc:
         raise PublishError(f"could not write the release {out}: {explain_os_error(exc)}; the last release was left as it was") from None
     return Release(out=out, triples=build.triple_count(), files=files, report=report, written=build.written,
-                   changes=build.changes, queries=build.queries)
+                   changes=build.changes, queries=build.queries, linked=build.linked)
 
 
 def _checksums(build: Build) -> dict[str, tuple[int, str]]:

@@ -814,7 +814,7 @@ def _frozen_share(ranges, files=None):
     import gc
 
     assert gc.get_freeze_count() > 0, "the renderer's collector would walk the heap it inherited"
-    return [(lo, [], {}, {}) for lo, _hi in ranges]
+    return [(lo, [], {}, {}, 0) for lo, _hi in ranges]
 
 
 def test_renderers_inherit_a_frozen_heap_and_the_build_gets_its_collector_back(monkeypatch, tmp_path):
@@ -888,7 +888,7 @@ def test_a_writer_failing_while_the_pages_render_stops_the_renderers_and_leaves_
     started = []
 
     def broken(build):
-        started.extend(proc for _name, finish, _cancel in build.background for proc, _conn in finish.__self__.procs)
+        started.extend(proc for _name, _finish, cancel in build.background for proc, _conn in cancel.__self__.procs)
         raise OSError(28, "No space left on device")
 
     with pytest.raises(PublishError, match="left as it was"):

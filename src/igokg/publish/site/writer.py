@@ -142,24 +142,32 @@ def start_site(build) -> list[Written]:
     """Release writer, early in the list: computes what the entity pages read and starts their
     renderers (`pages.Renderers`), which run while the other writers do; `write_site` writes
     the rest of the site, and the build collects the pages before it checksums the release."""
-    site = _Site(build.sources, build.out, nt=build.ntriples(), digests=build.digests, finished=build.finished,
-                 epoch=build.project.source_date_epoch)
-    pages = Renderers(site.page_job(), page_processes(len(site.entities)))
-    build.background.append(("site_pages", pages.finish, pages.cancel))
-    build.shared["site"] = site
+    build.shared["site"] = _start(build)
     return []
+
+
+def _start(build) -> _Site:
+    """The site of a build, with its entity pages started and left for the build to collect."""
+    site = _Site(build.sources, build.out, nt=build.ntriples(), digests=build.digests, finished=build.finished,
+                 epoch=build.project.source_date_epoch, previous=build.previous)
+    pages = Renderers(site.page_job(), page_processes(len(site.entities)))
+
+    def finish() -> list[Written]:
+        written = pages.finish()
+        build.linked += pages.linked
+        return written
+
+    build.background.append(("site_pages", finish, pages.cancel))
+    return site
 
 
 def write_site(build) -> list[Written]:
     """Release writer: the static site (see the package docstring for the files). Its entity
     pages are those `start_site` started, or, without it, started here."""
-    site = build.shared.pop("site", None)
-    if site is None:
-        site = _Site(build.sources, build.out, nt=build.ntriples(), digests=build.digests, finished=build.finished,
-                     epoch=build.project.source_date_epoch)
-        pages = Renderers(site.page_job(), page_processes(len(site.entities)))
-        build.background.append(("site_pages", pages.finish, pages.cancel))
-    return site.write_top(build.written, build.sha256, build.shared.get("search_entries"))
+    site = build.shared.pop("site", None) or _start(build)
+    written, linked = site.write_top(build.written, build.sha256, build.shared.get("search_entries"))
+    build.linked += linked
+    return written
 
 
 def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: bytes | None = None,
@@ -175,7 +183,7 @@ def render_site(sources: Sources, out: Path, before: list[Written] = (), *, nt: 
     site = _Site(sources, out, nt=nt, digests=digests, finished=finished, epoch=epoch)
     pages = Renderers(site.page_job(), page_processes(len(site.entities)) if processes is None else processes)
     try:
-        top = site.write_top(before, digest)
+        top, _linked = site.write_top(before, digest)
         return top + pages.finish()
     finally:
         pages.cancel()
@@ -185,10 +193,10 @@ class _Site:
     """The site of one graph: what its pages read, computed once; the top-level pages."""
 
     def __init__(self, sources: Sources, out: Path, *, nt: bytes | None = None, digests: dict[str, str] | None = None,
-                 finished: dict[str, int] | None = None, epoch: int | None = None) -> None:
+                 finished: dict[str, int] | None = None, epoch: int | None = None, previous: Path | None = None) -> None:
         self.sources, self.out = sources, Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
-        self.digests, self.finished, self.epoch = digests, finished, epoch
+        self.digests, self.finished, self.epoch, self.previous = digests, finished, epoch, previous
         project = sources.project
         g = self.g = _index(sources, nt)
         self.entities = _entity_iris(g)
@@ -210,14 +218,15 @@ class _Site:
                 "entities": self.entities, "orgs": set(self.orgs),
                 "svg_timeline": self.env.get_template("site_timeline.svg"), "conflicts": self.involved,
                 "common": self.common, "out": self.out, "digests": self.digests, "finished": self.finished,
-                "epoch": self.epoch}
+                "epoch": self.epoch, "previous": self.previous}
 
     def write_top(self, before: list[Written], digest: Callable[[str], str] | None,
-                  entries: list | None = None) -> list[Written]:
-        """Every file of the site but the entity pages; `before`: the downloads the landing page lists;
-        `entries`: the search entries, when the search writer has made them (else made here)."""
+                  entries: list | None = None) -> tuple[list[Written], int]:
+        """Every file of the site but the entity pages, and how many of them were linked from the
+        previous release (`_Files`); `before`: the downloads the landing page lists; `entries`:
+        the search entries, when the search writer has made them (else made here)."""
         g, rel, env, top, out, common, orgs = self.g, self.rel, self.env, self.top, self.out, self.common, self.orgs
-        files = _Files(out, self.digests, self.finished, self.epoch)
+        files = _Files(out, self.digests, self.finished, self.epoch, self.previous)
         _write = files.text
         project = self.sources.project
         downloads = _downloads(out, before, digest)
@@ -285,7 +294,7 @@ class _Site:
         # Style sheet and script.
         for name, media in (("site.css", "text/css"), ("search.js", "text/javascript")):
             files.write(f"static/{name}", media, resources.files("igokg").joinpath(f"static/{name}").read_bytes())
-        return files.written
+        return files.written, files.linked
 
 
 #: Above this many organizations the landing page draws the articles' part of the matrix only
