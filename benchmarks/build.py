@@ -21,7 +21,9 @@ do not pollute each other:
                    does, without the extra parts the others have no counterpart for (site,
                    panels, example queries): the compared build.
   igokg-full       the full default build: every default writer (site, panels) and the
-                   example queries of sparql/.
+                   example queries of sparql/, over the release of its previous run (a
+                   rebuild of the same input: the site's files are linked from it).
+  igokg-full-clean the same into an empty folder (every file written), run once.
   naive-validate   rdflib: parse every Turtle file into one Graph -> pyshacl.validate(graph,
                    shacl_graph=shapes, inference='none', advanced=True). The ontology is parsed
                    into the data graph, not passed as ont_graph: igokg validates facts +
@@ -271,6 +273,7 @@ def child_igokg_build(root: Path, rec: Recorder, profile: Path | None, without: 
     rec.data["notes"]["phases"] = phases
     rec.data["notes"]["release_triples"] = release.triples
     rec.data["notes"]["files"] = len(release.files)
+    rec.data["notes"]["linked"] = release.linked
     rec.stage("build")
     t = time.perf_counter()
     _settle()
@@ -291,7 +294,8 @@ def _settle() -> None:
     time.sleep(1)
 
 
-CHILDREN = ("floor", "floor-facts", "naive-validate", "naive-serialize", "igokg-validate", "igokg-build", "igokg-full")
+CHILDREN = ("floor", "floor-facts", "naive-validate", "naive-serialize", "igokg-validate", "igokg-build", "igokg-full",
+            "igokg-full-clean")
 
 
 def child_main(args: argparse.Namespace) -> int:
@@ -308,6 +312,9 @@ def child_main(args: argparse.Namespace) -> int:
                           [w for w in (args.without or "").split(",") if w])
     elif args.child == "igokg-full":
         child_igokg_build(root, rec, Path(args.profile_out) if args.profile_out else None, [], out="dist-full")
+    elif args.child == "igokg-full-clean":  # into an empty folder: every file written, none linked
+        shutil.rmtree(root / "dist-clean", ignore_errors=True)
+        child_igokg_build(root, rec, None, [], out="dist-clean")
     elif args.child == "floor":
         child_floor(root, rec)
     elif args.child == "floor-facts":
@@ -544,6 +551,14 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
     if not args.without_full:
         again["igokg-full"] = full
     _repeat(res, again, args.repeat)
+    if not args.without_full:  # once: the first build of a project, and what a new commit costs
+        set_queries(root, True)
+        try:
+            res["igokg-full-clean"] = _run("igokg-full-clean", root, args, n, args.igokg_timeout)
+        finally:
+            set_queries(root, False)
+            shutil.rmtree(root / "dist-clean", ignore_errors=True)
+            os.sync()
 
     fl, iv, ib = res["floor"], res["igokg-validate"], res["igokg-build"]
     i_load, i_val = _stage(iv, "load")[0], _stage(iv, "validate")[0]
@@ -605,8 +620,17 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
               f"{full['peak_mib']:.0f} MiB, {out['full_files']} files; "
               f"{out['full_wall'] / out['igokg_total']:.2f}x the compared build's wall time, "
               f"{out['full_cpu'] / out['igokg_cpu']:.2f}x its CPU time")
+        print(f"  of its files, {full['notes'].get('linked', 0)} were the same as the previous release's and "
+              f"linked from it (a rebuild of the same input)")
         print_phases("full build", full["notes"].get("phases", []))
         out["slowest_query"] = print_queries(full["notes"].get("phases", []))
+    if "igokg-full-clean" in res:
+        clean = res["igokg-full-clean"]
+        out.update(clean_cpu=_cpu(clean), clean_wall=_stage(clean, "build")[0])
+        print(f"  full default build into an empty folder (every file written; run once): {out['clean_cpu']:.1f} s CPU "
+              f"({clean['notes'].get('sys', 0):.1f} of them in the kernel), {out['clean_wall']:.1f} s wall, "
+              f"{clean['peak_mib']:.0f} MiB; {out['clean_wall'] / out['igokg_total']:.2f}x the compared build's wall "
+              f"time, {out['clean_cpu'] / out['igokg_cpu']:.2f}x its CPU time")
     return out
 
 
@@ -646,17 +670,25 @@ def bench_real(args: argparse.Namespace) -> dict:
     _repeat(res, {"igokg-build": lambda: _run("igokg-build", root, args, 0, args.igokg_timeout, ["--without", args.without]),
                   "igokg-full": lambda: _run("igokg-full", root, args, 0, args.igokg_timeout),
                   "floor": lambda: _run("floor-facts", root, args, 0)}, args.repeat)
+    try:  # once: the first build, every file written
+        res["igokg-full-clean"] = _run("igokg-full-clean", root, args, 0, args.igokg_timeout)
+    finally:
+        shutil.rmtree(root / "dist-clean", ignore_errors=True)
+        os.sync()
     fl, iv, ib, full = res["floor"], res["igokg-validate"], res["igokg-build"], res["igokg-full"]
     n = full["notes"].get("release_triples", 0)
     print(f"  {n} fact triples, {full['notes'].get('files')} files in the full release")
     print(f"  {'(one run)' if args.repeat <= 1 else '(median runs)':42} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}")
     for label, d in (("floor: load facts + three dumps", fl), ("igokg validate (load, import, checks)", iv),
-                     ("igokg build (dumps, VoID, checksums)", ib), ("igokg build, full (site, panels, queries)", full)):
+                     ("igokg build (dumps, VoID, checksums)", ib), ("igokg build, full (site, panels, queries)", full),
+                     ("  the same into an empty folder (once)", res["igokg-full-clean"])):
         print(f"  {label:42} {d['wall']:>8.1f} {_cpu(d):>8.1f} {d['peak_mib']:>9.0f}")
+    print(f"  the full rebuild linked {full['notes'].get('linked', 0)} files from the previous release")
     print_phases("full build", full["notes"].get("phases", []))
     out = {"n": n, "igokg_cpu": _cpu(ib), "floor_cpu": _cpu(fl), "full_cpu": _cpu(full)}
     print(f"real data: ratio igokg/floor (CPU, compared build): {out['igokg_cpu'] / out['floor_cpu']:.2f}; "
-          f"full build {out['full_cpu']:.1f} s CPU, {full['wall']:.1f} s wall, {full['peak_mib']:.0f} MiB")
+          f"full build {out['full_cpu']:.1f} s CPU, {full['wall']:.1f} s wall, {full['peak_mib']:.0f} MiB; "
+          f"into an empty folder {_cpu(res['igokg-full-clean']):.1f} s CPU, {res['igokg-full-clean']['wall']:.1f} s wall")
     return out
 
 
@@ -720,7 +752,9 @@ def main(argv: list[str] | None = None) -> int:
           + (f", full default build {last['full_mem']:.0f} MiB" if "full_mem" in last else ""))
     if "full_cpu" in last:
         print(f"full default build / compared build: {last['full_wall'] / last['igokg_total']:.2f} in wall time, "
-              f"{last['full_cpu'] / last['igokg_cpu']:.2f} in CPU time")
+              f"{last['full_cpu'] / last['igokg_cpu']:.2f} in CPU time"
+              + (f" (into an empty folder: {last['clean_wall'] / last['igokg_total']:.2f} and "
+                 f"{last['clean_cpu'] / last['igokg_cpu']:.2f})" if "clean_cpu" in last else ""))
     if last.get("slowest_query") is not None:
         print(f"slowest example query (wall s, with its files): {last['slowest_query']:.2f}")
     if "naive_total" in last:
