@@ -15,9 +15,8 @@ panels, search, VoID, the site's own top-level pages); the build collects them
 it fails first.
 
 The processes take the entities a block at a time, the next block nobody has taken
-(`_blocks`, `_taken`), not a half each: at 1M facts one half of the order cost a quarter more
-than the other, and one renderer shared its core with the build's other writers longer than
-the other, so one of them worked alone for a fifth of the site's time.
+(`_blocks`, `_taken`), not a half each: with halves, at 1M facts, one renderer's half took 41 s
+of CPU and the other's 27 s, and the slower one worked alone for its last 15 s.
 """
 
 from __future__ import annotations
@@ -72,8 +71,8 @@ class _Files:
     changes a few facts neither writes nor allocates the inodes of the pages that stayed the
     same, and removing the previous release frees none of them. (On this project's machine,
     ext4 without a journal passes over every inode freed in the last minutes each time it
-    creates a file: 20 to 70 s of kernel time for a 1M site.) The previous release is only
-    read; a link that cannot be made (another file system, too many links) is a write."""
+    creates a file: up to 72 s of kernel time for the real graph's site.) The previous release
+    is only read; a link that cannot be made (another file system, too many links) is a write."""
 
     def __init__(self, out: Path, digests: dict[str, str] | None = None, finished: dict[str, int] | None = None,
                  epoch: int | None = None, previous: Path | None = None) -> None:
