@@ -71,8 +71,15 @@ def test_without_a_previous_release_or_a_date_every_file_is_written(tmp_path, kw
     assert files.linked == 0 and (tmp_path / "new/id/same.html").stat().st_nlink == 1
 
 
-def test_a_rebuild_links_the_unchanged_site_and_is_the_release_a_clean_build_writes(project, tmp_path):
+@pytest.mark.parametrize("renderers", [1, 2])
+def test_a_rebuild_links_the_unchanged_site_and_is_the_release_a_clean_build_writes(project, tmp_path, monkeypatch,
+                                                                                   renderers):
     from igokg.publish import build_release
+    from igokg.publish.site import pages
+
+    if renderers > 1:  # the article graph's few entities, in forked renderers taking blocks in turn
+        monkeypatch.setattr(pages, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(pages.os, "sched_getaffinity", lambda _pid: set(range(renderers)))
 
     first = build_release(project.with_out(tmp_path / "dist"))
     assert first.linked == 0
