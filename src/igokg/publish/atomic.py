@@ -50,7 +50,23 @@ from igokg.errors import PublishError, explain_os_error
 from igokg.release import SUMS_NAME
 from igokg.signals import stop_signals_raise
 
-__all__ = ["BACKGROUND_FROM", "clamp_mtimes", "staging_folder", "swap_into_place", "sweep_stale"]
+__all__ = ["BACKGROUND_FROM", "clamp_mtimes", "current_umask", "staging_folder", "swap_into_place", "sweep_stale"]
+
+
+def current_umask() -> int:
+    """This process's umask, read without changing it where Linux tells it (/proc): setting it
+    to read it back would, for that instant, apply to files other threads create."""
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
 
 def _tmp_prefix(out: Path) -> str:
     return f".{out.name}.tmp-"
@@ -93,9 +109,7 @@ def staging_folder(out: Path, files: list[int] | None = None) -> Iterator[Path]:
                 raise PublishError(f"cannot write the release {out}: {explain_os_error(exc)}") from None
             lock = _try_lock(tmp)
         try:
-            umask = os.umask(0)
-            os.umask(umask)
-            tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a release is meant to be read
+            tmp.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a release is meant to be read
             yield tmp
         finally:
             # After a swap, `tmp` is the previous release: another folder, locked by the swap.

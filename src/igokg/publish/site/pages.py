@@ -31,6 +31,7 @@ from pathlib import Path
 
 from igokg.errors import PublishError
 from igokg.namespaces import IGO
+from igokg.publish.atomic import current_umask
 from igokg.publish.site.data import DataFiles
 from igokg.publish.site.entities import _entity_page
 from igokg.publish.site.graph import _slug
@@ -41,20 +42,6 @@ __all__ = ["PARALLEL_FROM", "Renderers", "page_processes"]
 
 PARALLEL_FROM = 5_000
 _PAGES: dict | None = None  # what the renderers read; set before they fork (or render here)
-
-
-def _umask() -> int:
-    """This process's umask, read without changing it where Linux tells it (/proc)."""
-    try:
-        with open("/proc/self/status", "rb") as fh:
-            for line in fh:
-                if line.startswith(b"Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 class _Files:
@@ -87,7 +74,7 @@ class _Files:
         # Only a dated file can be the same as one written now: its date is the epoch's.
         self._previous = (os.fspath(previous) + os.sep if previous is not None and epoch is not None
                           and finished is not None and os.path.isdir(previous) else None)
-        self._mode = 0o666 & ~_umask()
+        self._mode = 0o666 & ~current_umask()
 
     def _same_before(self, rel: str, data: bytes) -> bool:
         """Whether the previous release has `rel` with these bytes, the epoch's date and the mode
