@@ -71,7 +71,7 @@ def fill(sparql: str, compiled: CompiledShapes, closures: dict[str, tuple[list[s
         v = "?" + m.group(2)
         iris, has_blank = closures[c]
         t = f"?__ct{m.group(1)}"
-        test = f"EXISTS {{ {v} <{RDF_TYPE}> {t} . VALUES {t} {{ {' '.join(f'<{i}>' for i in iris)} }} }}"
+        test = " || ".join(f"EXISTS {{ {v} <{RDF_TYPE}> <{i}> }}" for i in iris)
         if has_blank:
             test += (f" || EXISTS {{ {v} <{RDF_TYPE}> {t}b . FILTER(isBlank({t}b)) "
                      f"{t}b <{RDFS_SUBCLASSOF}>+ <{c}> }}")
