@@ -7,6 +7,7 @@ import pytest
 from conftest import EPOCH
 
 from igokg.errors import SourceError
+from igokg.namespaces import IGO, RDF_TYPE
 from igokg.project import Project
 from igokg.rdf import canonical_ntriples, sort_ntriples
 from igokg.sources import fact_triples, load_sources, parse_turtle, skolemize
@@ -92,3 +93,21 @@ def test_fact_ntriples_are_the_stores_lines_whether_a_file_is_kept_as_loaded_or_
     assert b'"1"^^<http://www.w3.org/2001/XMLSchema#integer>' in canonical and b'"01"' not in canonical
     assert not sources._texts  # handed over once; the store's dumps after that
     assert sort_ntriples(sources.fact_ntriples()) == canonical
+
+
+def test_term_uses_counts_predicates_and_classes_of_the_facts_once_per_sources(project_copy):
+    """What the vocabulary check and VoID both read: triples per predicate over the fact graphs
+    (a triple two files state counted twice: VoID takes the distinct triples then), distinct
+    subjects per class; the ontology's own triples are not counted. Asked of the store once."""
+    (project_copy / "data" / "zz-terms-a.ttl").write_text(PREFIX + "id:zz-a a igo:Topic ; igo:zzUndeclared id:zz-b .\n")
+    (project_copy / "data" / "zz-terms-b.ttl").write_text(PREFIX + "id:zz-a a igo:Topic .\n")
+    sources = load_sources(Project.discover(project_copy, env=EPOCH, interactive=False))
+    predicates, classes = sources.term_uses()
+    graphs = [sources.graph_of(rel) for rel in sources.fact_files]
+    typed = sum(1 for g in graphs for _ in sources.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, g))
+    assert predicates[RDF_TYPE] == typed  # zz-a's type twice, once per file
+    assert predicates[IGO + "zzUndeclared"] == 1
+    topics = {q.subject for g in graphs for q in sources.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(IGO + "Topic"), g)}
+    assert classes[ox.NamedNode(IGO + "Topic")] == len(topics)
+    assert ox.NamedNode("http://www.w3.org/2002/07/owl#Class") not in classes  # the ontology's, not the facts'
+    assert sources.term_uses() is sources.term_uses()

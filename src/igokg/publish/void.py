@@ -165,11 +165,11 @@ def _statistics(build) -> dict:
         return int(rows(f"({select} AS ?n)", where)[0]["n"].value)
 
     # Each triple once: the graphs themselves, or their distinct triples if a file repeats another's.
-    by_property = rows("?p (COUNT(*) AS ?n)", "?s ?p ?o", "GROUP BY ?p")
-    if sum(int(r["n"].value) for r in by_property) != build.triple_count():
+    properties, by_class = sources.term_uses()  # (counted once for the vocabulary check and here)
+    if sum(properties.values()) != build.triple_count():
         by_property = rows("?p (COUNT(*) AS ?n)", "{ SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }", "GROUP BY ?p")
-    properties = {r["p"].value: int(r["n"].value) for r in by_property}
-    classes = {r["c"].value: int(r["n"].value) for r in rows("?c (COUNT(DISTINCT ?s) AS ?n)", "?s a ?c", "GROUP BY ?c")}
+        properties = {r["p"].value: int(r["n"].value) for r in by_property}
+    classes = {c.value: n for c, n in by_class.items()}
     (distinct,) = rows("(COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_)", "?s ?p ?o")
     return {
         "properties": properties,

@@ -232,8 +232,8 @@ def check_references(sources: Sources) -> list[Finding]:
 def check_vocabulary(sources: Sources) -> list[Finding]:
     """igo: classes and properties used in the facts are declared by the ontology.
 
-    The terms used are found by SPARQL (distinct predicates and classes, in the store), so
-    the facts are not walked in Python; only an undeclared term's subjects are fetched.
+    The terms used are the store's count of them (`Sources.term_uses`, which VoID reads too),
+    so the facts are not walked in Python; only an undeclared term's subjects are fetched.
     """
     declared = {
         q.subject.value
@@ -241,14 +241,9 @@ def check_vocabulary(sources: Sources) -> list[Finding]:
         for q in sources.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, sources.graph_of(rel))
         if q.subject.value.startswith(IGO)
     }
-    facts = " ".join(f"FROM <{sources.graph_of(rel).value}>" for rel in sources.fact_files)
-    used = sources.store.query(
-        f"""SELECT DISTINCT ?term {facts} WHERE {{
-              {{ SELECT DISTINCT ?term WHERE {{ ?s ?term ?o }} }} UNION {{ SELECT DISTINCT ?term WHERE {{ ?s a ?term }} }}
-              FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{IGO}"))
-            }}"""
-    )
-    undeclared = sorted(row["term"].value for row in used if row["term"].value not in declared)
+    predicates, classes = sources.term_uses()
+    used = set(predicates) | {c.value for c in classes if isinstance(c, ox.NamedNode)}
+    undeclared = sorted(term for term in used if term.startswith(IGO) and term not in declared)
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for term in undeclared:
