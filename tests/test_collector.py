@@ -30,3 +30,24 @@ def test_a_caller_that_had_it_off_keeps_it_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_freezes_nest_and_only_the_outermost_thaw_gives_the_objects_back():
+    from igokg.collector import freeze, frozen, thaw
+
+    assert gc.get_freeze_count() == 0
+    kept = [[] for _ in range(10)]  # objects that exist at the freeze
+    freeze()
+    try:
+        assert gc.get_freeze_count() >= len(kept)
+        with frozen():  # an inner scope (the renderers' fork) ...
+            pass
+        assert gc.get_freeze_count() >= len(kept)  # ... does not thaw what the outer one froze
+    finally:
+        thaw()
+    assert gc.get_freeze_count() == 0
+    thaw()  # a thaw without a freeze changes nothing
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(ValueError), frozen():
+        raise ValueError("boom")
+    assert gc.get_freeze_count() == 0

@@ -21,7 +21,6 @@ of CPU and the other's 27 s, and the slower one worked alone for its last 15 s.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -29,6 +28,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from igokg.collector import freeze, thaw
 from igokg.errors import PublishError
 from igokg.namespaces import IGO
 from igokg.publish.atomic import current_umask
@@ -220,9 +220,9 @@ class Renderers:
         # Frozen before the fork: the renderers' garbage collector then leaves the inherited heap
         # (the index, millions of objects) alone instead of walking it on each full pass, and does
         # not write into its pages, which the processes share until one writes. The parent takes
-        # its objects back (unfreeze) as soon as the renderers are started.
+        # its objects back (thaw) as soon as the renderers are started, unless a caller froze them.
         blocks, next_block = _blocks(n, processes), ctx.Value("q", 0)
-        gc.freeze()
+        freeze()
         try:
             for _k in range(processes):
                 recv, send = ctx.Pipe(duplex=False)
@@ -234,7 +234,7 @@ class Renderers:
             self.cancel()
             raise
         finally:
-            gc.unfreeze()
+            thaw()  # (the build's site keeps its own freeze: `writer._Site`)
             _PAGES = None
 
     def finish(self) -> list[Written]:
