@@ -7,6 +7,7 @@ import http.client
 import json
 import re
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,6 +21,10 @@ from igokg.push.auth import Auth, _redact_url
 
 #: Seconds before a request to the store gives up.
 TIMEOUT = 300.0
+
+#: Seconds to wait before each new try of a request the store answered with a deadlock.
+DEADLOCK_WAITS = (0.1, 0.4, 1.6)
+_DEADLOCK = re.compile(r"\b40001\b.*deadlock|SR172", re.IGNORECASE)
 
 
 class _Client:
@@ -42,6 +47,21 @@ class _Client:
         return text
 
     def request(self, method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> bytes:
+        """Send one request; a store's answer that the transaction deadlocked (Virtuoso's SQLSTATE
+        40001, `SR172: Transaction deadlocked`: rolled back whole, as the SQL standard says of
+        40001, so sending it again is safe) is sent again after each of DEADLOCK_WAITS, then
+        reported. Two pushes, or a push and its lease's renewal, can deadlock that way."""
+        waits = iter(DEADLOCK_WAITS)
+        while True:
+            try:
+                return self._request(method, url, body, headers)
+            except RemoteError as exc:
+                wait = next(waits, None)
+                if wait is None or (exc.status or 0) < 500 or not _DEADLOCK.search(exc.message):
+                    raise
+                time.sleep(wait)
+
+    def _request(self, method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> bytes:
         headers = {"User-Agent": user_agent(), **(headers or {})}
         if self.auth.scheme == "basic":
             pair = f"{self.auth.user}:{self.auth.password}".encode()
