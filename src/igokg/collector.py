@@ -1,7 +1,7 @@
 """Python's cyclic garbage collector, paused while a stage builds large structures that hold no
 cycle: the skolemizer's tables, a dataset's import, the site's index, the panels; and frozen
 while such a structure lives and other work goes on beside it (the site's index, from its
-computation to the site's last page).
+computation until the build has collected the pages).
 
 Each of the collector's passes walks the objects created since the last one, and its full
 passes walk the whole heap; over millions of lists, tuples and dicts that reference counting

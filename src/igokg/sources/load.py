@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from igokg.errors import SourceError
 from igokg.project import Project
+from igokg.rdf import Term
 from igokg.sources.datasets import import_pinned, plan_pinned
 from igokg.sources.locate import Location, SubjectIndex
 from igokg.sources.skolem import skolemize_ntriples
@@ -67,10 +68,9 @@ class Sources:
     # (the lines of its graph, in no order), until `fact_ntriples` hands it over
     _texts: dict[str, bytes] = field(default_factory=dict, repr=False)
     # `term_uses`, once asked (not copied by dataclasses.replace: a copy may hold another store)
-    _term_uses: tuple[dict[str, int], dict[ox.NamedNode | ox.BlankNode | ox.Literal, int]] | None = field(
-        default=None, init=False, repr=False, compare=False)
+    _term_uses: tuple[dict[str, int], dict[Term, int]] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def term_uses(self) -> tuple[dict[str, int], dict[ox.NamedNode | ox.BlankNode | ox.Literal, int]]:
+    def term_uses(self) -> tuple[dict[str, int], dict[Term, int]]:
         """How the fact graphs use terms: triples per predicate (a triple in two files counted
         twice), and distinct subjects per object of rdf:type. Asked of the store once, for the
         vocabulary check and VoID alike (two scans of every triple: 0.35 s at a million); the

@@ -28,7 +28,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from igokg.collector import freeze, thaw
+from igokg.collector import frozen
 from igokg.errors import PublishError
 from igokg.namespaces import IGO
 from igokg.publish.atomic import current_umask
@@ -222,19 +222,18 @@ class Renderers:
         # not write into its pages, which the processes share until one writes. The parent takes
         # its objects back (thaw) as soon as the renderers are started, unless a caller froze them.
         blocks, next_block = _blocks(n, processes), ctx.Value("q", 0)
-        freeze()
         try:
-            for _k in range(processes):
-                recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_share, args=(blocks, next_block, send), daemon=True)
-                proc.start()
-                send.close()
-                self.procs.append((proc, recv))
+            with frozen():  # (thawed here; the build's site keeps its own freeze: `writer._Site`)
+                for _k in range(processes):
+                    recv, send = ctx.Pipe(duplex=False)
+                    proc = ctx.Process(target=_share, args=(blocks, next_block, send), daemon=True)
+                    proc.start()
+                    send.close()
+                    self.procs.append((proc, recv))
         except BaseException:
             self.cancel()
             raise
         finally:
-            thaw()  # (the build's site keeps its own freeze: `writer._Site`)
             _PAGES = None
 
     def finish(self) -> list[Written]:

@@ -174,10 +174,7 @@ def write_site(build) -> list[Written]:
     """Release writer: the static site (see the package docstring for the files). Its entity
     pages are those `start_site` started, or, without it, started here."""
     site = build.shared.pop("site", None) or _start(build)
-    try:
-        written, linked = site.write_top(build.written, build.sha256, build.shared.get("search_entries"))
-    finally:
-        site.close()  # its index is not read again: the collector may walk it
+    written, linked = site.write_top(build.written, build.sha256, build.shared.get("search_entries"))
     build.linked += linked
     return written
 
@@ -231,8 +228,9 @@ class _Site:
             self.orgs = sorted({m.org for m in self.memberships}, key=lambda o: (g.short(o), o))
             # Where the sources disagree: a page, linked from the landing page and each entity involved.
             self.conflicts, self.involved = conflicts_data(g, self.top, sources)
-        # Frozen from here until `close` (`igokg.collector.freeze`): while the build goes on
-        # beside the renderers (the dumps, panels, search, VoID, the top-level pages), the
+        # Frozen from here until `close` (`igokg.collector.freeze`; the build closes the site
+        # when it has collected the pages): while the build goes on beside the renderers (the
+        # dumps, panels, search, VoID, the top-level pages, collecting what they wrote), the
         # collector's full passes would walk the index again and again (the top-level pages
         # alone took 4.5 s of CPU at 1M with it walked, 2.7 s frozen).
         freeze()
