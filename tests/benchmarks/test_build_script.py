@@ -58,3 +58,23 @@ def test_repeated_runs_take_turns_and_keep_each_ones_median_run(capsys):
     res_once = {"floor": {"stages": [["build", 1.0, 8.0]]}}
     bench._repeat(res_once, {"floor": run("floor")}, 1)
     assert order == ["floor", "igokg-build", "floor", "igokg-build"]  # one run: nothing run again
+
+
+def test_the_bound_line_adds_validation_to_the_floor_and_splits_the_rest_by_job(capsys):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import build as bench
+
+    floor = {"stages": [["load", 4.0, 390, 4.0], ["write N-Triples", 1.0, 390, 1.0], ["write Turtle", 1.0, 390, 1.0],
+                        ["write JSON-LD", 1.0, 390, 1.0]]}  # 7 CPU s
+    # (wall s, CPU s, message, peak MiB): load 6, SHACL 4, own checks 3, dumps 4.5, the rest 1.5
+    marks = [(0, "loading sources"), (6, "checking shapes"), (10, "checking quotes"), (13, "writing ntriples_dump"),
+             (15, "writing turtle_dump"), (16.5, "writing jsonld_dump"), (17.5, "writing void"), (19, "done")]
+    build = {"stages": [["build", 19.0, 900, 19.0]], "notes": {"phases": [[c, c, m, 900] for c, m in marks]}}
+    bench.print_bound(floor, build)
+    out = capsys.readouterr().out
+    assert "validation (SHACL 4.00 + own checks 3.00 CPU s) alone is 1.00x the floor" in out
+    assert "the floor's work plus validation is already 2.00x it" in out
+    assert "igokg's load costs +2.00 s" in out and "its three dumps +1.50 s" in out
+    assert "(VoID, search index, schema, checksums, swap) 1.50 s" in out
+    bench.print_bound(floor, {"stages": [["build", 1.0, 9, 1.0]], "notes": {}})  # no phases recorded: no line
+    assert capsys.readouterr().out == ""
