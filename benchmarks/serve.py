@@ -647,7 +647,7 @@ def bound_line(rows: list[tuple[str, str, int, dict[str, Row]]], fixed_cost: Cal
             f"an empty store, in this process) is {fixed_cost():.0f} µs of CPU, most of it paid by Oxigraph server too "
             f"(the same engine; it clones a prebuilt function table where pyoxigraph builds one); on the row of the lowest ratio ({dname} {tname} c={c}) Oxigraph server's whole request costs "
             f"{oxi.cpu_us:.0f} µs and igokg's {mine.cpu_us:.0f}"
-            + (f": the {mine.cpu_us - oxi.cpu_us:.0f} µs between them are igokg's Python (HTTP front, admission, "
+            + (f": the {round(mine.cpu_us) - round(oxi.cpu_us)} µs between them are igokg's Python (HTTP front, admission, "
                "negotiation) and its threads' GIL hand-offs" if mine.cpu_us > oxi.cpu_us else
                ": no more CPU, so the gap is in waiting (the machine's other load, the GIL's hand-offs)"))
 
