@@ -636,7 +636,8 @@ def run_rounds(dname: str, servers: list[tuple[str, Server]], types: dict[str, t
 
 def bound_line(rows: list[tuple[str, str, int, dict[str, Row]]], fixed_cost: Callable[[], float]) -> str | None:
     """What bounds igokg/oxigraph, said on the row of the lowest ratio: the engine's fixed cost
-    per query (`fixed_cost()`, CPU µs), which both pay, and each server's CPU per request."""
+    per query (`fixed_cost()`, CPU µs), most of which both servers pay, and each server's CPU
+    per request."""
     worst = min(((mine.rps / oxi.rps, dname, tname, c, mine, oxi) for dname, tname, c, per in rows
                  if (mine := per.get("igokg")) and (oxi := per.get("oxigraph")) and mine.rps > 0 and oxi.rps > 0),
                 default=None, key=lambda x: x[0])
@@ -645,7 +646,8 @@ def bound_line(rows: list[tuple[str, str, int, dict[str, Row]]], fixed_cost: Cal
     _, dname, tname, c, mine, oxi = worst
     return (f"what bounds igokg/oxigraph: the smallest queries. One query's fixed cost in pyoxigraph (ASK {{}} on "
             f"an empty store, in this process) is {fixed_cost():.0f} µs of CPU, most of it paid by Oxigraph server too "
-            f"(the same engine; it clones a prebuilt function table where pyoxigraph builds one); on the row of the lowest ratio ({dname} {tname} c={c}) Oxigraph server's whole request costs "
+            f"(the same engine; it clones a prebuilt function table where pyoxigraph builds one); on the row of "
+            f"the lowest ratio ({dname} {tname} c={c}) Oxigraph server's whole request costs "
             f"{oxi.cpu_us:.0f} µs and igokg's {mine.cpu_us:.0f}"
             + (f": the {round(mine.cpu_us) - round(oxi.cpu_us)} µs between them are igokg's Python (HTTP front, admission, "
                "negotiation) and its threads' GIL hand-offs" if mine.cpu_us > oxi.cpu_us else
@@ -655,7 +657,8 @@ def bound_line(rows: list[tuple[str, str, int, dict[str, Row]]], fixed_cost: Cal
 def engine_fixed_cost(n: int = 20000) -> float:
     """CPU µs of the cheapest query pyoxigraph can run (`ASK {}`, empty store), best of three:
     the per-query setup (parsing, the evaluator with its function table, the query's clock)
-    that every query on this engine pays, in Oxigraph server as in igokg."""
+    that every query pays in igokg, and Oxigraph server too but for the function table, which
+    it clones from a prebuilt one."""
     store, best = ox.Store(), float("inf")
     for _ in range(3):
         t0 = time.process_time()
