@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import resource
@@ -150,7 +151,7 @@ def child_naive_validate(root: Path, rec: Recorder) -> None:
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     keys = []
     for r in report.objects(None, sh.result):
-        get = lambda p: report.value(r, p)
+        get = lambda p, r=r: report.value(r, p)
         path_nt = report_path(report, get(sh.resultPath))  # a SHACL path in Turtle, as igokg reports it
         value = get(sh.value)
         keys.append([_key_term(from_rdflib(get(sh.focusNode)).nt), path_nt,
@@ -443,7 +444,7 @@ def query_times(phases: list) -> list[tuple[float, float, str]]:
     """Each example query's span in the build (wall s, CPU s, name): evaluation and its CSV and
     SPARQL-JSON files, from one "querying NAME" message to the next message."""
     spans = []
-    for (t, c, msg, _m), (t2, c2, _n, _m2) in zip(phases, phases[1:]):
+    for (t, c, msg, _m), (t2, c2, _n, _m2) in itertools.pairwise(phases):
         if msg.startswith("querying "):
             spans.append((t2 - t, c2 - c, msg.removeprefix("querying ")))
     return sorted(spans, reverse=True)

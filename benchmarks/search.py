@@ -26,14 +26,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-import pyoxigraph as ox  # noqa: E402
+import pyoxigraph as ox
 
-from igokg.describe import describe  # noqa: E402
-from igokg.namespaces import ID  # noqa: E402
-from igokg.project import Project  # noqa: E402
-from igokg.publish.writers.search import search_entries, write_search_index  # noqa: E402
-from igokg.serve.search import SearchIndex  # noqa: E402
-from igokg.sources import fact_triples, load_sources  # noqa: E402
+from igokg.describe import describe
+from igokg.namespaces import ID
+from igokg.project import Project
+from igokg.publish.writers.search import search_entries, write_search_index
+from igokg.serve.search import SearchIndex
+from igokg.sources import fact_triples, load_sources
 
 
 def timed(fn):
